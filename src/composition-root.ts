@@ -1,0 +1,69 @@
+import { Router } from "express";
+import type { GraphQLSchema } from "graphql";
+import type { EntityManager } from "typeorm";
+import type { Infrastructure } from "./core/infrastructure";
+import type { Authenticator } from "./core/context";
+import { GUEST } from "./core/context";
+import type { ReadinessCheck } from "./core/http-server";
+import { applyPermissions, mergePermissions } from "./core/permissions";
+import type { Simulator } from "./sandbox/sandbox-server";
+import { buildAppSchema, RESOLVERS } from "./schema";
+import { SystemResolver } from "./modules/system/system.resolver";
+import { systemPermissions } from "./modules/system/system.permissions";
+import { seedIdentity } from "./modules/identity/identity.seed";
+import packageJson from "../package.json";
+
+/** Where the provider simulators listen in sandbox mode, and how they reach the store back. */
+export interface SandboxLinks {
+  baseUrl: string;
+  storeUrl: () => string;
+}
+
+export interface Composition {
+  schema: GraphQLSchema;
+  authenticate: Authenticator;
+  webhooks: Router;
+  readiness: ReadinessCheck[];
+  simulators: Simulator[];
+  /** Registers the Bull processors and repeatable jobs of the worker role. */
+  startWorker(): Promise<void>;
+  /** Fills an empty database with the demo store. */
+  seedDemo(manager: EntityManager): Promise<void>;
+}
+
+/**
+ * The one place where services, adapters, resolvers and processors are built
+ * and wired together. Everything a module needs is passed in here.
+ */
+export async function compose(infra: Infrastructure, _sandbox: SandboxLinks): Promise<Composition> {
+  const { config, dataSource, redis, queues, eventBus } = infra;
+
+  const resolvers = new Map<Function, object>([
+    [SystemResolver, new SystemResolver({ name: "Lapak", version: packageJson.version, providersMode: config.providersMode })],
+  ]);
+  for (const resolver of RESOLVERS) {
+    if (!resolvers.has(resolver)) throw new Error(`resolver ${resolver.name} is not wired in the composition root`);
+  }
+
+  const schema = await buildAppSchema({
+    pubSub: eventBus.pubSub,
+    container: { get: (cls) => resolvers.get(cls as Function) },
+  });
+  const permissions = mergePermissions([systemPermissions]);
+
+  return {
+    schema: applyPermissions(schema, permissions),
+    authenticate: async () => GUEST,
+    webhooks: Router(),
+    readiness: [
+      { name: "mysql", check: async () => void (await dataSource.query("SELECT 1")) },
+      { name: "redis", check: async () => void (await redis.ping()) },
+      { name: "queues", check: () => queues.ping() },
+    ],
+    simulators: [],
+    startWorker: async () => undefined,
+    seedDemo: async (manager) => {
+      await seedIdentity(manager, config.bcryptCost);
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import DataLoader from "dataloader";
+import type { Role } from "../modules/identity/role";
+
+/** Who is calling. Guests have no user row; resellers' systems come with an API token. */
+export type Viewer =
+  | { kind: "guest" }
+  | {
+      kind: "user";
+      userId: string;
+      roles: readonly Role[];
+      levelCode: string;
+      /** how the caller proved who they are */
+      via: "session" | "api-token";
+      sessionId?: string;
+      tokenId?: string;
+      scopes?: readonly string[];
+    };
+
+export const GUEST: Viewer = { kind: "guest" };
+
+/** Per-request DataLoaders, created on first use so a module owns its own loaders. */
+export class LoaderCache {
+  private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
+
+  get<K, V>(name: string, create: () => DataLoader<K, V>): DataLoader<K, V> {
+    let loader = this.loaders.get(name);
+    if (!loader) {
+      loader = create() as DataLoader<unknown, unknown>;
+      this.loaders.set(name, loader);
+    }
+    return loader as DataLoader<K, V>;
+  }
+}
+
+export interface GraphQLContext {
+  requestId: string;
+  ip: string;
+  viewer: Viewer;
+  loaders: LoaderCache;
+}
+
+/** Turns an Authorization header (or connection_init payload value) into a viewer. */
+export type Authenticator = (authorization: string | undefined, ip: string) => Promise<Viewer>;

@@ -1,0 +1,240 @@
+import http from "node:http";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import express, { type Request, type Response, type NextFunction, type Router } from "express";
+import { ApolloServer } from "@apollo/server";
+import { expressMiddleware } from "@as-integrations/express5";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { WebSocketServer } from "ws";
+import { useServer } from "graphql-ws/use/ws";
+import { GraphQLError, OperationTypeNode, getOperationAST, parse, type GraphQLSchema } from "graphql";
+import type { AppConfig } from "./config";
+import type { Logger } from "./logger";
+import { GUEST, LoaderCache, type Authenticator, type GraphQLContext } from "./context";
+import { createErrorFormatter, maskInternalError } from "./errors";
+import { currentScope, runInScope } from "./request-context";
+
+export interface ReadinessCheck {
+  name: string;
+  check: () => Promise<void>;
+}
+
+export interface HttpServerDeps {
+  config: AppConfig;
+  logger: Logger;
+  schema: GraphQLSchema;
+  authenticate: Authenticator;
+  readiness: ReadinessCheck[];
+  /** Provider callbacks, mounted at /webhooks with the raw body kept for signatures. */
+  webhooks: Router;
+}
+
+const PLAYGROUND_DIR = path.join(__dirname, "playground");
+const PLAYGROUND_ASSETS: Record<string, string> = {
+  "react.production.min.js": "react/umd/react.production.min.js",
+  "react-dom.production.min.js": "react-dom/umd/react-dom.production.min.js",
+  "graphiql.min.js": "graphiql/graphiql.min.js",
+  "graphiql.min.css": "graphiql/graphiql.min.css",
+  "graphql-ws.min.js": "graphql-ws/umd/graphql-ws.min.js",
+};
+
+/** Finds a file inside an installed package, even one whose "exports" hide it. */
+function packageFile(file: string): string | undefined {
+  const candidates = require.resolve.paths(file) ?? [];
+  return candidates.map((dir) => path.join(dir, file)).find((candidate) => existsSync(candidate));
+}
+
+function clientIp(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? "unknown";
+}
+
+function headerValue(value: unknown): string | undefined {
+  return typeof value === "string" && value.length > 0 ? value : undefined;
+}
+
+/** One HTTP server carrying GraphQL over HTTP and WebSocket, webhooks, health and the playground. */
+export class HttpServer {
+  readonly server: http.Server;
+  private readonly apollo: ApolloServer<GraphQLContext>;
+  private readonly app = express();
+  private disposeWs?: () => Promise<void>;
+
+  constructor(private readonly deps: HttpServerDeps) {
+    this.server = http.createServer(this.app);
+    const wsServer = new WebSocketServer({ server: this.server, path: "/graphql" });
+    const ws = this.useWebSocket(wsServer);
+    this.disposeWs = async () => {
+      for (const client of wsServer.clients) client.close(1001, "Server shutting down");
+      await ws.dispose();
+    };
+    this.apollo = new ApolloServer<GraphQLContext>({
+      schema: deps.schema,
+      introspection: deps.config.introspection,
+      includeStacktraceInErrorResponses: false,
+      formatError: createErrorFormatter(deps.logger, () => currentScope()?.requestId),
+      plugins: [
+        ApolloServerPluginDrainHttpServer({ httpServer: this.server }),
+        ApolloServerPluginLandingPageDisabled(),
+        { serverWillStart: async () => ({ drainServer: async () => this.disposeWs?.() }) },
+      ],
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.apollo.start();
+    this.mountRoutes();
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(this.deps.config.port, this.deps.config.host, () => resolve());
+    });
+  }
+
+  get port(): number {
+    const address = this.server.address();
+    return typeof address === "object" && address ? address.port : this.deps.config.port;
+  }
+
+  /** Stops accepting, lets in-flight requests finish, closes WebSocket clients. */
+  async stop(): Promise<void> {
+    await this.apollo.stop();
+  }
+
+  private mountRoutes(): void {
+    const { app } = this;
+    const { config, logger } = this.deps;
+    app.set("trust proxy", "loopback");
+    app.disable("x-powered-by");
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      const incoming = headerValue(req.headers["x-request-id"]);
+      const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+      res.setHeader("x-request-id", requestId);
+      const started = process.hrtime.bigint();
+      res.on("finish", () => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        logger.http("request", { requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 });
+      });
+      runInScope({ requestId }, next);
+    });
+
+    app.use("/webhooks", express.raw({ type: "*/*", limit: "1mb" }), this.deps.webhooks);
+    app.get("/health", (_req, res) => {
+      res.json({ status: "ok", uptimeSeconds: Math.round(process.uptime()) });
+    });
+    app.get("/ready", async (_req, res) => {
+      const results = await Promise.all(
+        this.deps.readiness.map(async ({ name, check }) => {
+          try {
+            await withTimeout(check(), 2000);
+            return { name, ok: true };
+          } catch (error) {
+            return { name, ok: false, error: error instanceof Error ? error.message : String(error) };
+          }
+        }),
+      );
+      const failed = results.filter((result) => !result.ok);
+      res.status(failed.length === 0 ? 200 : 503).json({
+        status: failed.length === 0 ? "ready" : "unavailable",
+        checks: Object.fromEntries(results.map((r) => [r.name, r.ok ? "ok" : r.error])),
+        failed: failed.map((r) => r.name),
+      });
+    });
+
+    const playground = (_req: Request, res: Response) => res.sendFile(path.join(PLAYGROUND_DIR, "index.html"));
+    app.get("/playground", playground);
+    app.get("/playground/playground.js", (_req, res) => res.sendFile(path.join(PLAYGROUND_DIR, "playground.js")));
+    app.get("/playground/assets/:file", (req, res) => {
+      const asset = PLAYGROUND_ASSETS[String(req.params.file)];
+      const file = asset && packageFile(asset);
+      if (!file) return void res.status(404).json({ error: "not found" });
+      res.sendFile(file, { maxAge: "1d" });
+    });
+    app.get("/graphql", (req, res, next) => (req.accepts(["json", "html"]) === "html" ? playground(req, res) : next()));
+
+    app.use(
+      "/graphql",
+      express.json({ limit: config.bodyLimitBytes }),
+      expressMiddleware(this.apollo, {
+        context: async ({ req }) => ({
+          requestId: currentScope()?.requestId ?? randomUUID(),
+          ip: clientIp(req),
+          viewer: await this.deps.authenticate(headerValue(req.headers.authorization), clientIp(req)),
+          loaders: new LoaderCache(),
+        }),
+      }),
+    );
+
+    app.use((req: Request, res: Response) => res.status(404).json({ error: "not found", path: req.path }));
+    app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+      if (error.status && error.status < 500) {
+        return void res.status(error.status).json({ errors: [{ message: error.message, extensions: { code: error.type === "entity.too.large" ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST" } }] });
+      }
+      const formatted = maskInternalError(logger, error, currentScope()?.requestId);
+      res.status(500).json({ errors: [formatted] });
+    });
+  }
+
+  private useWebSocket(wsServer: WebSocketServer) {
+    const { schema, logger, authenticate } = this.deps;
+    return useServer<Record<string, unknown>, { viewer?: GraphQLContext["viewer"]; ip?: string }>(
+      {
+        schema,
+        onConnect: async (ctx) => {
+          const ip = ctx.extra.request.socket.remoteAddress ?? "unknown";
+          const params = ctx.connectionParams ?? {};
+          const authorization = headerValue(params.Authorization) ?? headerValue(params.authorization);
+          try {
+            ctx.extra.viewer = authorization ? await authenticate(authorization, ip) : GUEST;
+          } catch {
+            return false; // 4403 Forbidden: credentials were given and refused
+          }
+          ctx.extra.ip = ip;
+          return true;
+        },
+        context: (ctx): GraphQLContext => ({
+          requestId: randomUUID(),
+          ip: ctx.extra.ip ?? "unknown",
+          viewer: ctx.extra.viewer ?? GUEST,
+          loaders: new LoaderCache(),
+        }),
+        onSubscribe: (_ctx, _id, payload) => {
+          // Queries and mutations go over HTTP, where limits and logging apply.
+          try {
+            const operation = getOperationAST(parse(payload.query), payload.operationName);
+            if (operation && operation.operation !== OperationTypeNode.SUBSCRIPTION) {
+              return [new GraphQLError("Only subscriptions are served over WebSocket; use HTTP POST /graphql", { extensions: { code: "BAD_REQUEST" } })];
+            }
+          } catch {
+            // a syntax error is reported by the normal validation path
+          }
+          return undefined;
+        },
+        onNext: (_ctx, _id, _payload, _args, result) => {
+          if (!("errors" in result) || !result.errors) return result;
+          return { ...result, errors: result.errors.map((error) => maskWsError(logger, error)) };
+        },
+        onError: (_ctx, _id, _payload, errors) => errors.map((error) => maskWsError(logger, error) as GraphQLError),
+      },
+      wsServer,
+    );
+  }
+}
+
+/** The WebSocket transport bypasses Apollo's formatError: mask unexpected errors here. */
+function maskWsError(logger: Logger, error: GraphQLError): GraphQLError {
+  // No original: a document validation error. A GraphQLError original: raised on purpose.
+  if (!error.originalError || error.originalError instanceof GraphQLError) return error;
+  const formatted = maskInternalError(logger, error.originalError, undefined, error.path);
+  return new GraphQLError(formatted.message, { path: error.path, extensions: formatted.extensions });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (error) => (clearTimeout(timer), reject(error)),
+    );
+  });
+}

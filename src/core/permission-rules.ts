@@ -1,0 +1,28 @@
+import { allow, rule } from "graphql-shield";
+import type { Role } from "../modules/identity/role";
+import type { GraphQLContext } from "./context";
+import { forbidden, unauthenticated } from "./errors";
+
+// Building blocks for every module's permission map (graphql-shield).
+// A rule answers true, or returns the error the client should see.
+
+export const isPublic = allow;
+
+export const isAuthenticated = rule({ cache: "contextual" })((_parent, _args, ctx: GraphQLContext) =>
+  ctx.viewer.kind === "user" ? true : unauthenticated(),
+);
+
+export const hasRole = (...roles: Role[]) =>
+  rule(`hasRole:${roles.join(",")}`, { cache: "contextual" })((_parent, _args, ctx: GraphQLContext) => {
+    if (ctx.viewer.kind !== "user") return unauthenticated();
+    const held = ctx.viewer.roles;
+    return roles.some((role) => held.includes(role)) ? true : forbidden();
+  });
+
+/** Reseller API tokens carry scopes; a signed-in session is not limited by them. */
+export const hasScope = (scope: string) =>
+  rule(`hasScope:${scope}`, { cache: "contextual" })((_parent, _args, ctx: GraphQLContext) => {
+    if (ctx.viewer.kind !== "user") return unauthenticated();
+    if (ctx.viewer.via !== "api-token") return true;
+    return ctx.viewer.scopes?.includes(scope) ? true : forbidden(`This API token lacks the "${scope}" scope`);
+  });

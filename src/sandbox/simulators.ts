@@ -1,0 +1,13 @@
+import type { AppConfig } from "../core/config";
+import type { Logger } from "../core/logger";
+import type { Simulator } from "./sandbox-server";
+
+/** How a simulator reaches the store back (callbacks, webhooks). */
+export interface SimulatorLinks {
+  storeUrl: () => string;
+}
+
+/** Every provider simulator this project ships, in sandbox mode. */
+export function createSimulators(_config: AppConfig, _logger: Logger, _links: SimulatorLinks): Simulator[] {
+  return [];
+}
