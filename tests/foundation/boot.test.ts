@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { expect } from "chai";
-import { TEST_REDIS_PREFIX } from "../helpers/env";
+import { TEST_REDIS_PREFIX, siblingDatabaseUrl } from "../helpers/env";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -38,7 +38,7 @@ describe("Booting the store", function () {
   });
 
   it("stops with one clear line naming the URL when Redis is unreachable", async () => {
-    const run = runMain({ REDIS_URL: "redis://127.0.0.1:1", PORT: "0", DATABASE_URL: "mysql://root@127.0.0.1:3306/lapak_test_boot" });
+    const run = runMain({ REDIS_URL: "redis://127.0.0.1:1", PORT: "0", DATABASE_URL: siblingDatabaseUrl("boot") });
     expect(await run.exited).to.equal(1);
     const lines = run.output().stderr.trim().split("\n");
     expect(lines).to.have.length(1);
@@ -56,7 +56,7 @@ describe("Booting the store", function () {
   it("shuts down cleanly on SIGTERM", async () => {
     const port = String(20000 + Math.floor(Math.random() * 20000));
     const run = runMain(
-      { PORT: port, SANDBOX_PORT: "0", SEED_DEMO: "false", DATABASE_URL: "mysql://root@127.0.0.1:3306/lapak_test_boot" },
+      { PORT: port, SANDBOX_PORT: "0", SEED_DEMO: "false", DATABASE_URL: siblingDatabaseUrl("boot") },
       /Lapak is up/,
     );
     await Promise.race([run.ready, run.exited]);

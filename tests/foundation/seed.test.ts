@@ -1,8 +1,9 @@
 import { expect } from "chai";
 import { createDataSource, ensureDatabase } from "../../src/core/database";
 import { startTestStore, stopStore } from "../helpers/store";
+import { siblingDatabaseUrl } from "../helpers/env";
 
-const SEED_DB = "mysql://root@127.0.0.1:3306/lapak_test_seed";
+const SEED_DB = siblingDatabaseUrl("seed");
 
 async function countRows(tables: string[]): Promise<Record<string, number>> {
   const dataSource = await createDataSource(await ensureDatabase(SEED_DB), 1).initialize();

@@ -5,6 +5,9 @@ import { createDataSource, ensureDatabase } from "../../src/core/database";
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || "mysql://root@127.0.0.1:3306/lapak_test";
 export const TEST_REDIS_PREFIX = process.env.TEST_REDIS_PREFIX || "lapak_test";
 
+/** Another database beside the test database, for tests that need one of their own. */
+export const siblingDatabaseUrl = (suffix: string) => `${TEST_DATABASE_URL}_${suffix}`;
+
 /** Configuration for a store started by a test: random ports, quiet logs, the test database. */
 export function testConfig(overrides: Record<string, string> = {}): AppConfig {
   return loadConfig({
