@@ -11,6 +11,14 @@ import { buildAppSchema, RESOLVERS } from "./schema";
 import { SystemResolver } from "./modules/system/system.resolver";
 import { systemPermissions } from "./modules/system/system.permissions";
 import { seedIdentity } from "./modules/identity/identity.seed";
+import { installAfterCommit } from "./core/after-commit";
+import { AuditService } from "./modules/audit/audit.service";
+import { loadDigiflazzConfig } from "./modules/fulfillment/digiflazz/digiflazz.config";
+import { DigiflazzClient } from "./modules/fulfillment/digiflazz/digiflazz.client";
+import { digiflazzWebhookRouter } from "./modules/fulfillment/digiflazz/digiflazz.webhook";
+import { loadFulfillmentConfig } from "./modules/fulfillment/fulfillment.config";
+import { SUPPLIER_QUEUE, SupplierPurchaseService, type SupplierJob } from "./modules/fulfillment/supplier-purchase.service";
+import { startSupplierProcessor } from "./modules/fulfillment/supplier.processor";
 import packageJson from "../package.json";
 
 /** Where the provider simulators listen in sandbox mode, and how they reach the store back. */
@@ -35,8 +43,26 @@ export interface Composition {
  * The one place where services, adapters, resolvers and processors are built
  * and wired together. Everything a module needs is passed in here.
  */
-export async function compose(infra: Infrastructure, _sandbox: SandboxLinks): Promise<Composition> {
-  const { config, dataSource, redis, queues, eventBus } = infra;
+export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Promise<Composition> {
+  const { config, dataSource, redis, queues, eventBus, logger } = infra;
+  const webhooks = Router();
+  installAfterCommit(dataSource);
+
+  // --- fulfillment: Digiflazz supplier + purchase engine ------------------------
+  const digiflazzConfig = loadDigiflazzConfig(config, { sandboxUrl: sandbox.baseUrl, storeUrl: sandbox.storeUrl });
+  const supplier = new DigiflazzClient(digiflazzConfig);
+  const fulfillmentConfig = loadFulfillmentConfig(config, digiflazzConfig.timeoutMs);
+  const supplierPurchases = new SupplierPurchaseService({
+    dataSource,
+    supplier,
+    queue: queues.get<SupplierJob>(SUPPLIER_QUEUE),
+    config: fulfillmentConfig,
+    logger,
+    audit: new AuditService(),
+    // Ordering takes this over: it moves the order item to SUCCESS / FAILED (refund) / NEEDS_STAFF, idempotently.
+    onResult: async (result) => void logger.info("supplier purchase finished", { orderItemId: result.orderItemId, refId: result.refId, status: result.status }),
+  });
+  webhooks.use(digiflazzWebhookRouter(supplier, supplierPurchases, logger));
 
   const resolvers = new Map<Function, object>([
     [SystemResolver, new SystemResolver({ name: "Lapak", version: packageJson.version, providersMode: config.providersMode })],
@@ -54,14 +80,16 @@ export async function compose(infra: Infrastructure, _sandbox: SandboxLinks): Pr
   return {
     schema: applyPermissions(schema, permissions),
     authenticate: async () => GUEST,
-    webhooks: Router(),
+    webhooks,
     readiness: [
       { name: "mysql", check: async () => void (await dataSource.query("SELECT 1")) },
       { name: "redis", check: async () => void (await redis.ping()) },
       { name: "queues", check: () => queues.ping() },
     ],
     simulators: [],
-    startWorker: async () => undefined,
+    startWorker: async () => {
+      await startSupplierProcessor(queues.get<SupplierJob>(SUPPLIER_QUEUE), supplierPurchases, fulfillmentConfig);
+    },
     seedDemo: async (manager) => {
       await seedIdentity(manager, config.bcryptCost);
     },
