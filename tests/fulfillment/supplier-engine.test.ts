@@ -300,4 +300,25 @@ describe("The purchase engine under at-least-once delivery and lost Redis", func
     expect(await engine.row(purchase.id)).to.deep.include({ status: "SUCCESS" });
     expect(await engine.sim.transactions(purchase.refId)).to.have.length(1);
   });
+
+  it("a worker that died mid-request: once its lease is over, the sweeper re-sends the same ref_id and the purchase completes once", async () => {
+    await engine.sim.post("/faults", { callbacks: { drop_webhook: true } }); // only the re-sent request may settle it
+    const purchase = await engine.request({ customerNo: "081277770003" });
+    await waitFor(async () => engine.queue.getJob(`drive:${purchase.id}:0`), "the job after commit");
+    await (await engine.queue.getJob(`drive:${purchase.id}:0`))!.remove();
+    // what the dead worker left: its request reached Digiflazz, its claim is on the row, no answer was written
+    await engine.supplier.purchase({ refId: purchase.refId, sku: purchase.sku, customerNo: purchase.customerNo, maxPrice: purchase.maxPrice });
+    const past = new Date(Date.now() - 1000);
+    await engine.infra.dataSource
+      .getRepository(SupplierPurchase)
+      .update({ id: purchase.id }, { status: "PROCESSING", attempts: 1, lockToken: ulid(), lockedUntil: past, nextCheckAt: past, lastRequestAt: past, firstAttemptAt: past });
+    expect(await engine.service.sweep()).to.deep.include({ requeued: 1 });
+    const job = await engine.queue.getJob(`drive:${purchase.id}:1`);
+    await engine.service.handleJob(job!.data);
+    expect(await engine.row(purchase.id)).to.deep.include({ status: "SUCCESS", attempts: 2 });
+    const txs = await engine.sim.transactions(purchase.refId);
+    expect(txs).to.have.length(1);
+    expect(txs[0].requests).to.equal(2);
+    await engine.sim.clearFaults();
+  });
 });
