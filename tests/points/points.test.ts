@@ -103,6 +103,19 @@ describe("Points: earn, redeem within the cap, reverse exactly once", function (
     await expectLedgerConsistent(dataSource, POINTS_TABLES, user.id);
   });
 
+  it("when every earned point was spent, reverse records a zero reversal so later points stay untouched", async () => {
+    const user = await createTestUser(dataSource);
+    const orderId = ulid();
+    await earn(user.id, 30_000, orderId);
+    await redeem(user.id, 30, 1_000_000);
+    expect(await reverse(orderId)).to.deep.equal({ returned: 0, takenBack: 0 });
+    await earn(user.id, 7_000);
+    expect(await reverse(orderId)).to.deep.equal({ returned: 0, takenBack: 0 });
+    expect(await points.balance(user.id)).to.equal(7);
+    expect(await dataSource.getRepository(PointMutation).countBy({ userId: user.id, type: PointMutationType.REVERSAL })).to.equal(1);
+    await expectLedgerConsistent(dataSource, POINTS_TABLES, user.id);
+  });
+
   it("reads its rules from the environment and refuses bad values", () => {
     expect(loadPointsRules({})).to.deep.equal({ rupiahPerPointEarned: 1000, pointValueRupiah: 1, maxRedeemShareBps: 5000 });
     expect(loadPointsRules({ POINTS_EARN_RUPIAH_PER_POINT: "0", POINTS_REDEEM_VALUE_RUPIAH: "5", POINTS_MAX_REDEEM_SHARE_BPS: "10000" }))
