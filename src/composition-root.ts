@@ -11,6 +11,20 @@ import { buildAppSchema, RESOLVERS } from "./schema";
 import { SystemResolver } from "./modules/system/system.resolver";
 import { systemPermissions } from "./modules/system/system.permissions";
 import { seedIdentity } from "./modules/identity/identity.seed";
+import { AuditService } from "./modules/audit/audit.service";
+// wallet, promotions, points (issue 5)
+import { WalletService } from "./modules/wallet/wallet.service";
+import { WalletResolver } from "./modules/wallet/wallet.resolver";
+import { walletPermissions } from "./modules/wallet/wallet.permissions";
+import { VoucherService } from "./modules/promotions/voucher.service";
+import { VoucherAdminService } from "./modules/promotions/voucher-admin.service";
+import { PromotionsResolver } from "./modules/promotions/promotions.resolver";
+import { promotionsPermissions } from "./modules/promotions/promotions.permissions";
+import { seedPromotions } from "./modules/promotions/promotions.seed";
+import { loadPointsRules } from "./modules/points/points.config";
+import { PointsService } from "./modules/points/points.service";
+import { PointsResolver } from "./modules/points/points.resolver";
+import { pointsPermissions } from "./modules/points/points.permissions";
 import packageJson from "../package.json";
 
 /** Where the provider simulators listen in sandbox mode, and how they reach the store back. */
@@ -38,8 +52,19 @@ export interface Composition {
 export async function compose(infra: Infrastructure, _sandbox: SandboxLinks): Promise<Composition> {
   const { config, dataSource, redis, queues, eventBus } = infra;
 
+  const audit = new AuditService();
+
+  // wallet, promotions, points (issue 5): the checkout calls these services inside its transaction
+  const wallet = new WalletService(dataSource, audit);
+  const vouchers = new VoucherService(dataSource);
+  const voucherAdmin = new VoucherAdminService(dataSource, audit);
+  const points = new PointsService(dataSource, loadPointsRules());
+
   const resolvers = new Map<Function, object>([
     [SystemResolver, new SystemResolver({ name: "Lapak", version: packageJson.version, providersMode: config.providersMode })],
+    [WalletResolver, new WalletResolver(wallet)],
+    [PromotionsResolver, new PromotionsResolver(vouchers, voucherAdmin)],
+    [PointsResolver, new PointsResolver(points)],
   ]);
   for (const resolver of RESOLVERS) {
     if (!resolvers.has(resolver)) throw new Error(`resolver ${resolver.name} is not wired in the composition root`);
@@ -49,7 +74,7 @@ export async function compose(infra: Infrastructure, _sandbox: SandboxLinks): Pr
     pubSub: eventBus.pubSub,
     container: { get: (cls) => resolvers.get(cls as Function) },
   });
-  const permissions = mergePermissions([systemPermissions]);
+  const permissions = mergePermissions([systemPermissions, walletPermissions, promotionsPermissions, pointsPermissions]);
 
   return {
     schema: applyPermissions(schema, permissions),
@@ -64,6 +89,7 @@ export async function compose(infra: Infrastructure, _sandbox: SandboxLinks): Pr
     startWorker: async () => undefined,
     seedDemo: async (manager) => {
       await seedIdentity(manager, config.bcryptCost);
+      await seedPromotions(manager);
     },
   };
 }
