@@ -11,8 +11,22 @@ import { buildAppSchema, RESOLVERS } from "./schema";
 import { SystemResolver } from "./modules/system/system.resolver";
 import { systemPermissions } from "./modules/system/system.permissions";
 import { seedIdentity } from "./modules/identity/identity.seed";
-import { installAfterCommit } from "./core/after-commit";
 import { AuditService } from "./modules/audit/audit.service";
+// wallet, promotions, points (issue 5)
+import { WalletService } from "./modules/wallet/wallet.service";
+import { WalletResolver } from "./modules/wallet/wallet.resolver";
+import { walletPermissions } from "./modules/wallet/wallet.permissions";
+import { VoucherService } from "./modules/promotions/voucher.service";
+import { VoucherAdminService } from "./modules/promotions/voucher-admin.service";
+import { PromotionsResolver } from "./modules/promotions/promotions.resolver";
+import { promotionsPermissions } from "./modules/promotions/promotions.permissions";
+import { seedPromotions } from "./modules/promotions/promotions.seed";
+import { loadPointsRules } from "./modules/points/points.config";
+import { PointsService } from "./modules/points/points.service";
+import { PointsResolver } from "./modules/points/points.resolver";
+import { pointsPermissions } from "./modules/points/points.permissions";
+// fulfillment: Digiflazz supplier + purchase engine (issue 6)
+import { installAfterCommit } from "./core/after-commit";
 import { loadDigiflazzConfig } from "./modules/fulfillment/digiflazz/digiflazz.config";
 import { DigiflazzClient } from "./modules/fulfillment/digiflazz/digiflazz.client";
 import { digiflazzWebhookRouter } from "./modules/fulfillment/digiflazz/digiflazz.webhook";
@@ -48,7 +62,15 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
   const webhooks = Router();
   installAfterCommit(dataSource);
 
-  // --- fulfillment: Digiflazz supplier + purchase engine ------------------------
+  const audit = new AuditService();
+
+  // wallet, promotions, points (issue 5): the checkout calls these services inside its transaction
+  const wallet = new WalletService(dataSource, audit);
+  const vouchers = new VoucherService(dataSource);
+  const voucherAdmin = new VoucherAdminService(dataSource, audit);
+  const points = new PointsService(dataSource, loadPointsRules());
+
+  // fulfillment: Digiflazz supplier + purchase engine (issue 6)
   const digiflazzConfig = loadDigiflazzConfig(config, { sandboxUrl: sandbox.baseUrl, storeUrl: sandbox.storeUrl });
   const supplier = new DigiflazzClient(digiflazzConfig);
   const fulfillmentConfig = loadFulfillmentConfig(config, digiflazzConfig.timeoutMs);
@@ -58,7 +80,7 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
     queue: queues.get<SupplierJob>(SUPPLIER_QUEUE),
     config: fulfillmentConfig,
     logger,
-    audit: new AuditService(),
+    audit,
     // Ordering takes this over: it moves the order item to SUCCESS / FAILED (refund) / NEEDS_STAFF, idempotently.
     onResult: async (result) => void logger.info("supplier purchase finished", { orderItemId: result.orderItemId, refId: result.refId, status: result.status }),
   });
@@ -66,6 +88,9 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
 
   const resolvers = new Map<Function, object>([
     [SystemResolver, new SystemResolver({ name: "Lapak", version: packageJson.version, providersMode: config.providersMode })],
+    [WalletResolver, new WalletResolver(wallet)],
+    [PromotionsResolver, new PromotionsResolver(vouchers, voucherAdmin)],
+    [PointsResolver, new PointsResolver(points)],
   ]);
   for (const resolver of RESOLVERS) {
     if (!resolvers.has(resolver)) throw new Error(`resolver ${resolver.name} is not wired in the composition root`);
@@ -75,7 +100,7 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
     pubSub: eventBus.pubSub,
     container: { get: (cls) => resolvers.get(cls as Function) },
   });
-  const permissions = mergePermissions([systemPermissions]);
+  const permissions = mergePermissions([systemPermissions, walletPermissions, promotionsPermissions, pointsPermissions]);
 
   return {
     schema: applyPermissions(schema, permissions),
@@ -92,6 +117,7 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
     },
     seedDemo: async (manager) => {
       await seedIdentity(manager, config.bcryptCost);
+      await seedPromotions(manager);
     },
   };
 }

@@ -1,6 +1,8 @@
 import type { AppConfig } from "../core/config";
 import type { Logger } from "../core/logger";
 import type { Simulator } from "./sandbox-server";
+import { sandboxTokopaySimulator } from "./tokopay/tokopay.simulator";
+import { sandboxXenditSimulator } from "./xendit/xendit.simulator";
 import { createDigiflazzSimulator } from "./digiflazz/digiflazz.simulator";
 
 /** How a simulator reaches the store back (callbacks, webhooks). */
@@ -9,6 +11,10 @@ export interface SimulatorLinks {
 }
 
 /** Every provider simulator this project ships, in sandbox mode. */
-export function createSimulators(_config: AppConfig, logger: Logger, links: SimulatorLinks): Simulator[] {
-  return [createDigiflazzSimulator(links, logger)];
+export function createSimulators(config: AppConfig, logger: Logger, links: SimulatorLinks): Simulator[] {
+  return [
+    sandboxTokopaySimulator(config, links),
+    sandboxXenditSimulator(config, links),
+    createDigiflazzSimulator(links, logger),
+  ];
 }
