@@ -35,6 +35,7 @@ describe("Buying from Digiflazz through the purchase engine", function () {
     expect(row).to.deep.include({ status: "SUCCESS", sn: "1234567890", rc: "00", price: 10_400, attempts: 1 });
     expect(await engine.sim.transactions(purchase.refId)).to.have.length(1);
     expect(await engine.sim.deposit()).to.equal(deposit - 10_400);
+    expect(await engine.service.balance(), "staff read the deposit with cek-saldo").to.equal(deposit - 10_400);
     await waitFor(async () => engine.resultsFor(purchase.orderItemId).length === 1, "the result");
     expect(engine.resultsFor(purchase.orderItemId)[0]).to.deep.include({ status: "SUCCESS", sn: "1234567890", refId: purchase.refId });
     expect((await engine.row(purchase.id)).resultDeliveredAt).to.be.instanceOf(Date);
