@@ -2,8 +2,7 @@ import { Router } from "express";
 import type { GraphQLSchema } from "graphql";
 import type { EntityManager } from "typeorm";
 import type { Infrastructure } from "./core/infrastructure";
-import type { Authenticator } from "./core/context";
-import { GUEST } from "./core/context";
+import type { Authenticator, RevocationFeed } from "./core/context";
 import type { ReadinessCheck } from "./core/http-server";
 import { applyPermissions, mergePermissions } from "./core/permissions";
 import type { Simulator } from "./sandbox/sandbox-server";
@@ -11,6 +10,13 @@ import { buildAppSchema, RESOLVERS } from "./schema";
 import { SystemResolver } from "./modules/system/system.resolver";
 import { systemPermissions } from "./modules/system/system.permissions";
 import { seedIdentity } from "./modules/identity/identity.seed";
+import { buildIdentity } from "./modules/identity/identity.module";
+import { identityPermissions } from "./modules/identity/identity.permissions";
+import { auditPermissions } from "./modules/audit/audit.permissions";
+import { AuditService } from "./modules/audit/audit.service";
+import { AuditResolver } from "./modules/audit/audit.resolver";
+import { LogTransport, NotificationOutboxService } from "./modules/notifications/notification-outbox.service";
+import { startNotificationProcessor } from "./modules/notifications/notification.processor";
 import packageJson from "../package.json";
 
 /** Where the provider simulators listen in sandbox mode, and how they reach the store back. */
@@ -22,6 +28,8 @@ export interface SandboxLinks {
 export interface Composition {
   schema: GraphQLSchema;
   authenticate: Authenticator;
+  /** Revoked credentials, so the HTTP server can close their live WebSocket connections. */
+  revocations?: RevocationFeed;
   webhooks: Router;
   readiness: ReadinessCheck[];
   simulators: Simulator[];
@@ -31,6 +39,11 @@ export interface Composition {
   seedDemo(manager: EntityManager): Promise<void>;
 }
 
+/** Every module's shield map, merged (the schema-coverage test walks the schema against this). */
+export function allPermissions() {
+  return mergePermissions([systemPermissions, identityPermissions, auditPermissions]);
+}
+
 /**
  * The one place where services, adapters, resolvers and processors are built
  * and wired together. Everything a module needs is passed in here.
@@ -38,8 +51,15 @@ export interface Composition {
 export async function compose(infra: Infrastructure, _sandbox: SandboxLinks): Promise<Composition> {
   const { config, dataSource, redis, queues, eventBus } = infra;
 
+  // --- audit, notifications, identity (issue 3)
+  const audit = new AuditService(dataSource);
+  const outbox = new NotificationOutboxService(dataSource, new LogTransport(infra.logger));
+  const identity = buildIdentity({ config, dataSource, redis, eventBus, audit, outbox });
+
   const resolvers = new Map<Function, object>([
     [SystemResolver, new SystemResolver({ name: "Lapak", version: packageJson.version, providersMode: config.providersMode })],
+    ...identity.resolvers,
+    [AuditResolver, new AuditResolver(audit)],
   ]);
   for (const resolver of RESOLVERS) {
     if (!resolvers.has(resolver)) throw new Error(`resolver ${resolver.name} is not wired in the composition root`);
@@ -49,11 +69,12 @@ export async function compose(infra: Infrastructure, _sandbox: SandboxLinks): Pr
     pubSub: eventBus.pubSub,
     container: { get: (cls) => resolvers.get(cls as Function) },
   });
-  const permissions = mergePermissions([systemPermissions]);
+  const permissions = allPermissions();
 
   return {
     schema: applyPermissions(schema, permissions),
-    authenticate: async () => GUEST,
+    authenticate: identity.authenticate,
+    revocations: identity.revocations.feed,
     webhooks: Router(),
     readiness: [
       { name: "mysql", check: async () => void (await dataSource.query("SELECT 1")) },
@@ -61,7 +82,9 @@ export async function compose(infra: Infrastructure, _sandbox: SandboxLinks): Pr
       { name: "queues", check: () => queues.ping() },
     ],
     simulators: [],
-    startWorker: async () => undefined,
+    startWorker: async () => {
+      await startNotificationProcessor(queues, outbox);
+    },
     seedDemo: async (manager) => {
       await seedIdentity(manager, config.bcryptCost);
     },

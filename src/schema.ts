@@ -3,9 +3,13 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphq
 import { createPubSub } from "@graphql-yoga/subscription";
 import type { PubSub } from "type-graphql";
 import { SystemResolver } from "./modules/system/system.resolver";
+import { IdentityResolver } from "./modules/identity/identity.resolver";
+import { ApiTokenResolver } from "./modules/identity/api-token.resolver";
+import { UserAdminResolver } from "./modules/identity/user-admin.resolver";
+import { AuditResolver } from "./modules/audit/audit.resolver";
 
 /** Every resolver class of the API. schema.graphql is generated from this list. */
-export const RESOLVERS = [SystemResolver] as const;
+export const RESOLVERS = [SystemResolver, IdentityResolver, ApiTokenResolver, UserAdminResolver, AuditResolver] as const;
 
 export interface SchemaOptions {
   pubSub: PubSub;

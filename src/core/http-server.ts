@@ -12,7 +12,7 @@ import { useServer } from "graphql-ws/use/ws";
 import { GraphQLError, OperationTypeNode, getOperationAST, parse, type GraphQLSchema } from "graphql";
 import type { AppConfig } from "./config";
 import type { Logger } from "./logger";
-import { GUEST, LoaderCache, type Authenticator, type GraphQLContext } from "./context";
+import { GUEST, LoaderCache, type Authenticator, type GraphQLContext, type Revocation, type RevocationFeed, type Viewer } from "./context";
 import { createErrorFormatter, maskInternalError } from "./errors";
 import { currentScope, runInScope } from "./request-context";
 
@@ -29,6 +29,8 @@ export interface HttpServerDeps {
   readiness: ReadinessCheck[];
   /** Provider callbacks, mounted at /webhooks with the raw body kept for signatures. */
   webhooks: Router;
+  /** Revoked credentials: WebSocket connections authenticated with them are closed (4403). */
+  revocations?: RevocationFeed;
 }
 
 const PLAYGROUND_DIR = path.join(__dirname, "playground");
@@ -60,11 +62,13 @@ export class HttpServer {
   private readonly apollo: ApolloServer<GraphQLContext>;
   private readonly app = express();
   private disposeWs?: () => Promise<void>;
+  private stopRevocations?: () => void;
 
   constructor(private readonly deps: HttpServerDeps) {
     this.server = http.createServer(this.app);
     const wsServer = new WebSocketServer({ server: this.server, path: "/graphql" });
     const ws = this.useWebSocket(wsServer);
+    this.stopRevocations = deps.revocations?.((revocation) => closeRevoked(wsServer, revocation));
     this.disposeWs = async () => {
       for (const client of wsServer.clients) client.close(1001, "Server shutting down");
       await ws.dispose();
@@ -98,6 +102,7 @@ export class HttpServer {
 
   /** Stops accepting, lets in-flight requests finish, closes WebSocket clients. */
   async stop(): Promise<void> {
+    this.stopRevocations?.();
     await this.apollo.stop();
   }
 
@@ -190,6 +195,7 @@ export class HttpServer {
             return false; // 4403 Forbidden: credentials were given and refused
           }
           ctx.extra.ip = ip;
+          viewers.set(ctx.extra.socket, ctx.extra.viewer);
           return true;
         },
         context: (ctx): GraphQLContext => ({
@@ -218,6 +224,21 @@ export class HttpServer {
       },
       wsServer,
     );
+  }
+}
+
+/** Which viewer each live WebSocket authenticated as, so a revocation can find its sockets. */
+const viewers = new WeakMap<object, Viewer>();
+
+function closeRevoked(wsServer: WebSocketServer, revocation: Revocation): void {
+  for (const socket of wsServer.clients) {
+    const viewer = viewers.get(socket);
+    if (viewer?.kind !== "user") continue;
+    const matches =
+      (revocation.userId !== undefined && viewer.userId === revocation.userId) ||
+      (revocation.sessionId !== undefined && viewer.sessionId === revocation.sessionId) ||
+      (revocation.tokenId !== undefined && viewer.tokenId === revocation.tokenId);
+    if (matches) socket.close(4403, "Forbidden");
   }
 }
 
