@@ -41,6 +41,20 @@ describe("Identity: sign-up, sign-in, refresh and sign-out", () => {
     expect(errorCode(again)).to.equal("CONFLICT");
   });
 
+  it("many parallel registrations of one email create exactly one account", async () => {
+    const email = uniqueEmail("parallel");
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        gql(url, `mutation ($input: RegisterInput!) { register(input: $input) { accessToken } }`, {
+          input: { name: "Par", email: i % 2 ? email.toUpperCase() : email, password: PASSWORD },
+        }),
+      ),
+    );
+    expect(results.filter((r) => !r.errors)).to.have.length(1);
+    expect(results.filter((r) => errorCode(r) === "CONFLICT")).to.have.length(5);
+    expect(await countRows(store, "users", "email = ?", [email])).to.equal(1);
+  });
+
   it("signs in, refreshes (the old refresh token is spent) and signs out", async () => {
     const account = await registerAccount(url, "cycle");
     const session = await login(url, account.email);
