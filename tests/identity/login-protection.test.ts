@@ -26,7 +26,14 @@ describe("Identity: failed sign-ins are slowed, then refused (defaults: 8 per em
   it("locks an email after 8 failures, even with the right password, and says the same for an unknown email", async () => {
     const account = await registerAccount(store.url!, "locked");
     const ip = randomIp();
-    for (let i = 0; i < 8; i++) expect((await loginFrom(store.url!, ip, account.email, "salah-salah")).code).to.equal("UNAUTHENTICATED");
+    const waited: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const started = Date.now();
+      expect((await loginFrom(store.url!, ip, account.email, "salah-salah")).code).to.equal("UNAUTHENTICATED");
+      waited.push(Date.now() - started);
+    }
+    // from the 4th attempt on, each waits LOGIN_SLOW_DELAY_MS (500) before the password is checked
+    expect(Math.min(...waited.slice(3))).to.be.at.least(480);
     const refused = await loginFrom(store.url!, randomIp(), account.email, PASSWORD);
     expect(refused.code).to.equal("RATE_LIMITED");
     expect(refused.error!.extensions.retryAfterSeconds).to.be.within(1, 900);
