@@ -14,6 +14,8 @@ export type Viewer =
       sessionId?: string;
       tokenId?: string;
       scopes?: readonly string[];
+      /** When the credential runs out (epoch ms; access JWTs): a WebSocket authenticated with it is closed then. */
+      expiresAt?: number;
       /** RETAIL or RESELLER (reseller prices, API tokens) */
       customerType?: "RETAIL" | "RESELLER";
     };

@@ -7,7 +7,7 @@ import { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import { WebSocketServer } from "ws";
+import { WebSocketServer, type WebSocket } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import { GraphQLError, OperationTypeNode, getOperationAST, parse, type GraphQLSchema } from "graphql";
 import type { AppConfig } from "./config";
@@ -196,6 +196,7 @@ export class HttpServer {
           }
           ctx.extra.ip = ip;
           viewers.set(ctx.extra.socket, ctx.extra.viewer);
+          closeWhenExpired(ctx.extra.socket, ctx.extra.viewer);
           return true;
         },
         context: (ctx): GraphQLContext => ({
@@ -229,6 +230,13 @@ export class HttpServer {
 
 /** Which viewer each live WebSocket authenticated as, so a revocation can find its sockets. */
 const viewers = new WeakMap<object, Viewer>();
+
+/** A socket lives no longer than the access token it was opened with (clients reconnect with a fresh one). */
+function closeWhenExpired(socket: WebSocket, viewer: Viewer): void {
+  if (viewer.kind !== "user" || viewer.expiresAt === undefined) return;
+  const timer = setTimeout(() => socket.close(4403, "Forbidden"), Math.min(Math.max(0, viewer.expiresAt - Date.now()), 2 ** 31 - 1));
+  socket.once("close", () => clearTimeout(timer));
+}
 
 function closeRevoked(wsServer: WebSocketServer, revocation: Revocation): void {
   for (const socket of wsServer.clients) {

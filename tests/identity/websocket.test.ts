@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import jwt from "jsonwebtoken";
 import type { Client } from "graphql-ws";
 import type { RunningStore } from "../../src/boot";
 import { TEST_REDIS_PREFIX } from "../helpers/env";
@@ -81,5 +82,15 @@ describe("Identity over WebSocket: connection_init credentials, revocation close
 
     await gql(url, "mutation { logout }", {}, reseller.accessToken);
     expect(((await within(viaSession.ended, 5000)) as { error: { code: number } }).error.code).to.equal(4403);
+  });
+
+  it("closes a live subscription when the access token it was opened with expires", async () => {
+    const user = await registerAccount(url, "wsexpiry");
+    const [session] = await store.infra.dataSource.query("SELECT id FROM sessions WHERE user_id = ?", [user.id]);
+    const shortLived = jwt.sign({ sid: session.id }, store.infra.config.jwtSecret, { algorithm: "HS256", subject: user.id, expiresIn: 2 });
+    const live = subscribeTo(client(shortLived), EVENTS);
+    await waitForSubscriber(store, channel(user.id));
+    expect(await within(live.ended, 500)).to.equal("still open");
+    expect(((await within(live.ended, 5000)) as { error: { code: number } }).error.code).to.equal(4403);
   });
 });

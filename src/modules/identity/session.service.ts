@@ -140,7 +140,8 @@ export class SessionService {
       relations: { level: true, roles: true },
     });
     if (!user || user.status !== UserStatus.ACTIVE) throw refusedCredential("Session expired or revoked; sign in again");
-    return viewerOf(user, { via: "session", sessionId: session.id });
+    const expiresAt = typeof claims.exp === "number" ? claims.exp * 1000 : undefined;
+    return viewerOf(user, { via: "session", sessionId: session.id, expiresAt });
   }
 
   private async revoke(manager: EntityManager, session: Session, reason: string): Promise<void> {
