@@ -10,13 +10,27 @@ import { buildAppSchema, RESOLVERS } from "./schema";
 import { SystemResolver } from "./modules/system/system.resolver";
 import { systemPermissions } from "./modules/system/system.permissions";
 import { seedIdentity } from "./modules/identity/identity.seed";
+import { AuditService } from "./modules/audit/audit.service";
+// identity, audit, notifications (issue 3)
 import { buildIdentity } from "./modules/identity/identity.module";
 import { identityPermissions } from "./modules/identity/identity.permissions";
 import { auditPermissions } from "./modules/audit/audit.permissions";
-import { AuditService } from "./modules/audit/audit.service";
 import { AuditResolver } from "./modules/audit/audit.resolver";
 import { LogTransport, NotificationOutboxService } from "./modules/notifications/notification-outbox.service";
 import { startNotificationProcessor } from "./modules/notifications/notification.processor";
+// wallet, promotions, points (issue 5)
+import { WalletService } from "./modules/wallet/wallet.service";
+import { WalletResolver } from "./modules/wallet/wallet.resolver";
+import { walletPermissions } from "./modules/wallet/wallet.permissions";
+import { VoucherService } from "./modules/promotions/voucher.service";
+import { VoucherAdminService } from "./modules/promotions/voucher-admin.service";
+import { PromotionsResolver } from "./modules/promotions/promotions.resolver";
+import { promotionsPermissions } from "./modules/promotions/promotions.permissions";
+import { seedPromotions } from "./modules/promotions/promotions.seed";
+import { loadPointsRules } from "./modules/points/points.config";
+import { PointsService } from "./modules/points/points.service";
+import { PointsResolver } from "./modules/points/points.resolver";
+import { pointsPermissions } from "./modules/points/points.permissions";
 import packageJson from "../package.json";
 
 /** Where the provider simulators listen in sandbox mode, and how they reach the store back. */
@@ -41,7 +55,14 @@ export interface Composition {
 
 /** Every module's shield map, merged (the schema-coverage test walks the schema against this). */
 export function allPermissions() {
-  return mergePermissions([systemPermissions, identityPermissions, auditPermissions]);
+  return mergePermissions([
+    systemPermissions,
+    identityPermissions,
+    auditPermissions,
+    walletPermissions,
+    promotionsPermissions,
+    pointsPermissions,
+  ]);
 }
 
 /**
@@ -51,15 +72,25 @@ export function allPermissions() {
 export async function compose(infra: Infrastructure, _sandbox: SandboxLinks): Promise<Composition> {
   const { config, dataSource, redis, queues, eventBus } = infra;
 
-  // --- audit, notifications, identity (issue 3)
   const audit = new AuditService(dataSource);
+
+  // identity, audit, notifications (issue 3)
   const outbox = new NotificationOutboxService(dataSource, new LogTransport(infra.logger));
   const identity = buildIdentity({ config, dataSource, redis, eventBus, audit, outbox });
+
+  // wallet, promotions, points (issue 5): the checkout calls these services inside its transaction
+  const wallet = new WalletService(dataSource, audit);
+  const vouchers = new VoucherService(dataSource);
+  const voucherAdmin = new VoucherAdminService(dataSource, audit);
+  const points = new PointsService(dataSource, loadPointsRules());
 
   const resolvers = new Map<Function, object>([
     [SystemResolver, new SystemResolver({ name: "Lapak", version: packageJson.version, providersMode: config.providersMode })],
     ...identity.resolvers,
     [AuditResolver, new AuditResolver(audit)],
+    [WalletResolver, new WalletResolver(wallet)],
+    [PromotionsResolver, new PromotionsResolver(vouchers, voucherAdmin)],
+    [PointsResolver, new PointsResolver(points)],
   ]);
   for (const resolver of RESOLVERS) {
     if (!resolvers.has(resolver)) throw new Error(`resolver ${resolver.name} is not wired in the composition root`);
@@ -87,6 +118,7 @@ export async function compose(infra: Infrastructure, _sandbox: SandboxLinks): Pr
     },
     seedDemo: async (manager) => {
       await seedIdentity(manager, config.bcryptCost);
+      await seedPromotions(manager);
     },
   };
 }

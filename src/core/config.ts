@@ -30,6 +30,7 @@ export interface AppConfig {
   seedDemo: boolean;
   introspection: boolean;
   bodyLimitBytes: number;
+  queryLimits: { maxDepth: number; maxAliases: number; maxFields: number };
   shutdownTimeoutMs: number;
 }
 
@@ -72,6 +73,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     seedDemo: env.bool("SEED_DEMO", !production),
     introspection: env.bool("GRAPHQL_INTROSPECTION", !production),
     bodyLimitBytes: env.int("BODY_LIMIT_BYTES", 1_000_000, 1024),
+    queryLimits: {
+      maxDepth: env.int("GRAPHQL_MAX_DEPTH", 12, 2),
+      maxAliases: env.int("GRAPHQL_MAX_ALIASES", 30, 0),
+      maxFields: env.int("GRAPHQL_MAX_FIELDS", 1500, 10),
+    },
     shutdownTimeoutMs: env.int("SHUTDOWN_TIMEOUT_MS", 15_000, 0),
   };
   config.sandboxUrl = env.url("SANDBOX_URL", `http://127.0.0.1:${config.sandboxPort}`, ["http:", "https:"]);

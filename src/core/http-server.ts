@@ -9,12 +9,13 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { WebSocketServer, type WebSocket } from "ws";
 import { useServer } from "graphql-ws/use/ws";
-import { GraphQLError, OperationTypeNode, getOperationAST, parse, type GraphQLSchema } from "graphql";
+import { GraphQLError, OperationTypeNode, getOperationAST, parse, specifiedRules, validate, type GraphQLSchema } from "graphql";
 import type { AppConfig } from "./config";
 import type { Logger } from "./logger";
 import { GUEST, LoaderCache, type Authenticator, type GraphQLContext, type Revocation, type RevocationFeed, type Viewer } from "./context";
 import { createErrorFormatter, maskInternalError } from "./errors";
 import { currentScope, runInScope } from "./request-context";
+import { queryLimitRules } from "./query-limits";
 
 export interface ReadinessCheck {
   name: string;
@@ -77,6 +78,7 @@ export class HttpServer {
       schema: deps.schema,
       introspection: deps.config.introspection,
       includeStacktraceInErrorResponses: false,
+      validationRules: queryLimitRules(deps.config.queryLimits),
       formatError: createErrorFormatter(deps.logger, () => currentScope()?.requestId),
       plugins: [
         ApolloServerPluginDrainHttpServer({ httpServer: this.server }),
@@ -182,6 +184,7 @@ export class HttpServer {
 
   private useWebSocket(wsServer: WebSocketServer) {
     const { schema, logger, authenticate } = this.deps;
+    const wsRules = [...specifiedRules, ...queryLimitRules(this.deps.config.queryLimits)];
     return useServer<Record<string, unknown>, { viewer?: GraphQLContext["viewer"]; ip?: string }>(
       {
         schema,
@@ -207,15 +210,18 @@ export class HttpServer {
         }),
         onSubscribe: (_ctx, _id, payload) => {
           // Queries and mutations go over HTTP, where limits and logging apply.
+          let document;
           try {
-            const operation = getOperationAST(parse(payload.query), payload.operationName);
-            if (operation && operation.operation !== OperationTypeNode.SUBSCRIPTION) {
-              return [new GraphQLError("Only subscriptions are served over WebSocket; use HTTP POST /graphql", { extensions: { code: "BAD_REQUEST" } })];
-            }
+            document = parse(payload.query);
           } catch {
-            // a syntax error is reported by the normal validation path
+            return undefined; // the syntax error is reported by the normal path
           }
-          return undefined;
+          const operation = getOperationAST(document, payload.operationName);
+          if (operation && operation.operation !== OperationTypeNode.SUBSCRIPTION) {
+            return [new GraphQLError("Only subscriptions are served over WebSocket; use HTTP POST /graphql", { extensions: { code: "BAD_REQUEST" } })];
+          }
+          const limitErrors = validate(schema, document, wsRules);
+          return limitErrors.length > 0 ? limitErrors : undefined;
         },
         onNext: (_ctx, _id, _payload, _args, result) => {
           if (!("errors" in result) || !result.errors) return result;

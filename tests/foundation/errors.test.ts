@@ -1,3 +1,5 @@
+import { Writable } from "node:stream";
+import winston from "winston";
 import { expect } from "chai";
 import { Query, Resolver, buildSchema } from "type-graphql";
 import { createPubSub } from "@graphql-yoga/subscription";
@@ -37,7 +39,11 @@ describe("Errors reaching a client", () => {
   before(async () => {
     const config = testConfig();
     const logger = createLogger({ level: "error", format: "json" });
-    logger.on("data", (info: { message: string; error?: string }) => logged.push(`${info.message} ${info.error ?? ""}`));
+    logger.clear().add(
+      new winston.transports.Stream({
+        stream: new Writable({ write: (chunk, _enc, done) => (logged.push(String(chunk)), done()) }),
+      }),
+    );
     const schema = await buildSchema({ resolvers: [FaultyResolver], pubSub: createPubSub() });
     server = new HttpServer({
       config,
