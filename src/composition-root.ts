@@ -2,8 +2,7 @@ import { Router } from "express";
 import type { GraphQLSchema } from "graphql";
 import type { EntityManager } from "typeorm";
 import type { Infrastructure } from "./core/infrastructure";
-import type { Authenticator } from "./core/context";
-import { GUEST } from "./core/context";
+import type { Authenticator, RevocationFeed } from "./core/context";
 import type { ReadinessCheck } from "./core/http-server";
 import { applyPermissions, mergePermissions } from "./core/permissions";
 import type { Simulator } from "./sandbox/sandbox-server";
@@ -12,6 +11,13 @@ import { SystemResolver } from "./modules/system/system.resolver";
 import { systemPermissions } from "./modules/system/system.permissions";
 import { seedIdentity } from "./modules/identity/identity.seed";
 import { AuditService } from "./modules/audit/audit.service";
+// identity, audit, notifications (issue 3)
+import { buildIdentity } from "./modules/identity/identity.module";
+import { identityPermissions } from "./modules/identity/identity.permissions";
+import { auditPermissions } from "./modules/audit/audit.permissions";
+import { AuditResolver } from "./modules/audit/audit.resolver";
+import { LogTransport, NotificationOutboxService } from "./modules/notifications/notification-outbox.service";
+import { startNotificationProcessor } from "./modules/notifications/notification.processor";
 // wallet, promotions, points (issue 5)
 import { WalletService } from "./modules/wallet/wallet.service";
 import { WalletResolver } from "./modules/wallet/wallet.resolver";
@@ -44,6 +50,8 @@ export interface SandboxLinks {
 export interface Composition {
   schema: GraphQLSchema;
   authenticate: Authenticator;
+  /** Revoked credentials, so the HTTP server can close their live WebSocket connections. */
+  revocations?: RevocationFeed;
   webhooks: Router;
   readiness: ReadinessCheck[];
   simulators: Simulator[];
@@ -51,6 +59,18 @@ export interface Composition {
   startWorker(): Promise<void>;
   /** Fills an empty database with the demo store. */
   seedDemo(manager: EntityManager): Promise<void>;
+}
+
+/** Every module's shield map, merged (the schema-coverage test walks the schema against this). */
+export function allPermissions() {
+  return mergePermissions([
+    systemPermissions,
+    identityPermissions,
+    auditPermissions,
+    walletPermissions,
+    promotionsPermissions,
+    pointsPermissions,
+  ]);
 }
 
 /**
@@ -62,7 +82,11 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
   const webhooks = Router();
   installAfterCommit(dataSource);
 
-  const audit = new AuditService();
+  const audit = new AuditService(dataSource);
+
+  // identity, audit, notifications (issue 3)
+  const outbox = new NotificationOutboxService(dataSource, new LogTransport(infra.logger));
+  const identity = buildIdentity({ config, dataSource, redis, eventBus, audit, outbox });
 
   // wallet, promotions, points (issue 5): the checkout calls these services inside its transaction
   const wallet = new WalletService(dataSource, audit);
@@ -88,6 +112,8 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
 
   const resolvers = new Map<Function, object>([
     [SystemResolver, new SystemResolver({ name: "Lapak", version: packageJson.version, providersMode: config.providersMode })],
+    ...identity.resolvers,
+    [AuditResolver, new AuditResolver(audit)],
     [WalletResolver, new WalletResolver(wallet)],
     [PromotionsResolver, new PromotionsResolver(vouchers, voucherAdmin)],
     [PointsResolver, new PointsResolver(points)],
@@ -100,11 +126,12 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
     pubSub: eventBus.pubSub,
     container: { get: (cls) => resolvers.get(cls as Function) },
   });
-  const permissions = mergePermissions([systemPermissions, walletPermissions, promotionsPermissions, pointsPermissions]);
+  const permissions = allPermissions();
 
   return {
     schema: applyPermissions(schema, permissions),
-    authenticate: async () => GUEST,
+    authenticate: identity.authenticate,
+    revocations: identity.revocations.feed,
     webhooks,
     readiness: [
       { name: "mysql", check: async () => void (await dataSource.query("SELECT 1")) },
@@ -114,6 +141,7 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
     simulators: [],
     startWorker: async () => {
       await startSupplierProcessor(queues.get<SupplierJob>(SUPPLIER_QUEUE), supplierPurchases, fulfillmentConfig);
+      await startNotificationProcessor(queues, outbox);
     },
     seedDemo: async (manager) => {
       await seedIdentity(manager, config.bcryptCost);

@@ -3,12 +3,25 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphq
 import { createPubSub } from "@graphql-yoga/subscription";
 import type { PubSub } from "type-graphql";
 import { SystemResolver } from "./modules/system/system.resolver";
+import { IdentityResolver } from "./modules/identity/identity.resolver";
+import { ApiTokenResolver } from "./modules/identity/api-token.resolver";
+import { UserAdminResolver } from "./modules/identity/user-admin.resolver";
+import { AuditResolver } from "./modules/audit/audit.resolver";
 import { WalletResolver } from "./modules/wallet/wallet.resolver";
 import { PromotionsResolver } from "./modules/promotions/promotions.resolver";
 import { PointsResolver } from "./modules/points/points.resolver";
 
 /** Every resolver class of the API. schema.graphql is generated from this list. */
-export const RESOLVERS = [SystemResolver, WalletResolver, PromotionsResolver, PointsResolver] as const;
+export const RESOLVERS = [
+  SystemResolver,
+  IdentityResolver,
+  ApiTokenResolver,
+  UserAdminResolver,
+  AuditResolver,
+  WalletResolver,
+  PromotionsResolver,
+  PointsResolver,
+] as const;
 
 export interface SchemaOptions {
   pubSub: PubSub;

@@ -14,6 +14,10 @@ export type Viewer =
       sessionId?: string;
       tokenId?: string;
       scopes?: readonly string[];
+      /** When the credential runs out (epoch ms; access JWTs): a WebSocket authenticated with it is closed then. */
+      expiresAt?: number;
+      /** RETAIL or RESELLER (reseller prices, API tokens) */
+      customerType?: "RETAIL" | "RESELLER";
     };
 
 export const GUEST: Viewer = { kind: "guest" };
@@ -41,3 +45,13 @@ export interface GraphQLContext {
 
 /** Turns an Authorization header (or connection_init payload value) into a viewer. */
 export type Authenticator = (authorization: string | undefined, ip: string) => Promise<Viewer>;
+
+/** A credential that stopped working (logout, revoke, suspend): live WebSocket connections holding it are closed. */
+export interface Revocation {
+  userId?: string;
+  sessionId?: string;
+  tokenId?: string;
+}
+
+/** Subscribes to revocations from every process; returns the unsubscribe. */
+export type RevocationFeed = (listener: (revocation: Revocation) => void) => () => void;

@@ -9,6 +9,11 @@ import type Redis from "ioredis";
  * Payloads cross Redis as JSON: publish plain JSON-safe values.
  */
 export class EventBus {
+  private readonly raw: PubSub<Record<string, [unknown]>>;
+  /**
+   * The PubSub handed to type-graphql: its topics get the same prefix, so
+   * `@Subscription({ topics: "X", topicId })` hears `publish("X", id, ...)`.
+   */
   readonly pubSub: PubSub<Record<string, [unknown]>>;
 
   constructor(
@@ -16,7 +21,13 @@ export class EventBus {
     subscribeClient: Redis,
     private readonly prefix: string,
   ) {
-    this.pubSub = createPubSub({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) });
+    const raw = createPubSub<Record<string, [unknown]>>({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) });
+    this.raw = raw;
+    const prefixed = (topic: string) => `${prefix}:${topic}`;
+    this.pubSub = {
+      publish: (topic: string, ...args: unknown[]) => (raw.publish as (key: string, ...rest: unknown[]) => void)(prefixed(topic), ...args),
+      subscribe: (topic: string, id?: unknown) => (raw.subscribe as (key: string, id?: unknown) => unknown)(prefixed(topic), id),
+    } as unknown as PubSub<Record<string, [unknown]>>;
   }
 
   channel(topic: string, id?: string): string {
@@ -24,10 +35,10 @@ export class EventBus {
   }
 
   publish(topic: string, id: string | undefined, payload: unknown): void {
-    this.pubSub.publish(this.channel(topic, id), payload);
+    this.raw.publish(this.channel(topic, id), payload);
   }
 
   subscribe<T>(topic: string, id?: string): AsyncIterable<T> {
-    return this.pubSub.subscribe(this.channel(topic, id)) as AsyncIterable<T>;
+    return this.raw.subscribe(this.channel(topic, id)) as AsyncIterable<T>;
   }
 }

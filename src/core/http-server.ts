@@ -7,12 +7,12 @@ import { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import { WebSocketServer } from "ws";
+import { WebSocketServer, type WebSocket } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import { GraphQLError, OperationTypeNode, getOperationAST, parse, specifiedRules, validate, type GraphQLSchema } from "graphql";
 import type { AppConfig } from "./config";
 import type { Logger } from "./logger";
-import { GUEST, LoaderCache, type Authenticator, type GraphQLContext } from "./context";
+import { GUEST, LoaderCache, type Authenticator, type GraphQLContext, type Revocation, type RevocationFeed, type Viewer } from "./context";
 import { createErrorFormatter, maskInternalError } from "./errors";
 import { currentScope, runInScope } from "./request-context";
 import { queryLimitRules } from "./query-limits";
@@ -30,6 +30,8 @@ export interface HttpServerDeps {
   readiness: ReadinessCheck[];
   /** Provider callbacks, mounted at /webhooks with the raw body kept for signatures. */
   webhooks: Router;
+  /** Revoked credentials: WebSocket connections authenticated with them are closed (4403). */
+  revocations?: RevocationFeed;
 }
 
 const PLAYGROUND_DIR = path.join(__dirname, "playground");
@@ -61,11 +63,13 @@ export class HttpServer {
   private readonly apollo: ApolloServer<GraphQLContext>;
   private readonly app = express();
   private disposeWs?: () => Promise<void>;
+  private stopRevocations?: () => void;
 
   constructor(private readonly deps: HttpServerDeps) {
     this.server = http.createServer(this.app);
     const wsServer = new WebSocketServer({ server: this.server, path: "/graphql" });
     const ws = this.useWebSocket(wsServer);
+    this.stopRevocations = deps.revocations?.((revocation) => closeRevoked(wsServer, revocation));
     this.disposeWs = async () => {
       for (const client of wsServer.clients) client.close(1001, "Server shutting down");
       await ws.dispose();
@@ -100,6 +104,7 @@ export class HttpServer {
 
   /** Stops accepting, lets in-flight requests finish, closes WebSocket clients. */
   async stop(): Promise<void> {
+    this.stopRevocations?.();
     await this.apollo.stop();
   }
 
@@ -193,6 +198,8 @@ export class HttpServer {
             return false; // 4403 Forbidden: credentials were given and refused
           }
           ctx.extra.ip = ip;
+          viewers.set(ctx.extra.socket, ctx.extra.viewer);
+          closeWhenExpired(ctx.extra.socket, ctx.extra.viewer);
           return true;
         },
         context: (ctx): GraphQLContext => ({
@@ -224,6 +231,28 @@ export class HttpServer {
       },
       wsServer,
     );
+  }
+}
+
+/** Which viewer each live WebSocket authenticated as, so a revocation can find its sockets. */
+const viewers = new WeakMap<object, Viewer>();
+
+/** A socket lives no longer than the access token it was opened with (clients reconnect with a fresh one). */
+function closeWhenExpired(socket: WebSocket, viewer: Viewer): void {
+  if (viewer.kind !== "user" || viewer.expiresAt === undefined) return;
+  const timer = setTimeout(() => socket.close(4403, "Forbidden"), Math.min(Math.max(0, viewer.expiresAt - Date.now()), 2 ** 31 - 1));
+  socket.once("close", () => clearTimeout(timer));
+}
+
+function closeRevoked(wsServer: WebSocketServer, revocation: Revocation): void {
+  for (const socket of wsServer.clients) {
+    const viewer = viewers.get(socket);
+    if (viewer?.kind !== "user") continue;
+    const matches =
+      (revocation.userId !== undefined && viewer.userId === revocation.userId) ||
+      (revocation.sessionId !== undefined && viewer.sessionId === revocation.sessionId) ||
+      (revocation.tokenId !== undefined && viewer.tokenId === revocation.tokenId);
+    if (matches) socket.close(4403, "Forbidden");
   }
 }
 

@@ -12,17 +12,30 @@ export const isAuthenticated = rule({ cache: "contextual" })((_parent, _args, ct
   ctx.viewer.kind === "user" ? true : unauthenticated(),
 );
 
+// graphql-shield refuses two different rule objects with one name ("multiple
+// definitions"), so every module asking for the same role set gets the same rule.
+const named = new Map<string, ReturnType<ReturnType<typeof rule>>>();
+function once(name: string, build: () => ReturnType<ReturnType<typeof rule>>) {
+  let found = named.get(name);
+  if (!found) named.set(name, (found = build()));
+  return found;
+}
+
 export const hasRole = (...roles: Role[]) =>
-  rule(`hasRole:${roles.join(",")}`, { cache: "contextual" })((_parent, _args, ctx: GraphQLContext) => {
-    if (ctx.viewer.kind !== "user") return unauthenticated();
-    const held = ctx.viewer.roles;
-    return roles.some((role) => held.includes(role)) ? true : forbidden();
-  });
+  once(`hasRole:${[...roles].sort().join(",")}`, () =>
+    rule(`hasRole:${[...roles].sort().join(",")}`, { cache: "contextual" })((_parent, _args, ctx: GraphQLContext) => {
+      if (ctx.viewer.kind !== "user") return unauthenticated();
+      const held = ctx.viewer.roles;
+      return roles.some((role) => held.includes(role)) ? true : forbidden();
+    }),
+  );
 
 /** Reseller API tokens carry scopes; a signed-in session is not limited by them. */
 export const hasScope = (scope: string) =>
-  rule(`hasScope:${scope}`, { cache: "contextual" })((_parent, _args, ctx: GraphQLContext) => {
-    if (ctx.viewer.kind !== "user") return unauthenticated();
-    if (ctx.viewer.via !== "api-token") return true;
-    return ctx.viewer.scopes?.includes(scope) ? true : forbidden(`This API token lacks the "${scope}" scope`);
-  });
+  once(`hasScope:${scope}`, () =>
+    rule(`hasScope:${scope}`, { cache: "contextual" })((_parent, _args, ctx: GraphQLContext) => {
+      if (ctx.viewer.kind !== "user") return unauthenticated();
+      if (ctx.viewer.via !== "api-token") return true;
+      return ctx.viewer.scopes?.includes(scope) ? true : forbidden(`This API token lacks the "${scope}" scope`);
+    }),
+  );

@@ -43,6 +43,10 @@ export class User extends BaseEntity {
   @JoinColumn({ name: "level_id" })
   level?: MemberLevel;
 
+  /** Per-reseller API request budget per minute; null = the store default. */
+  @Column({ name: "api_rate_limit_per_minute", type: "int", nullable: true })
+  apiRateLimitPerMinute: number | null;
+
   @OneToMany(() => UserRole, (role) => role.user)
   roles?: UserRole[];
 }

@@ -1,0 +1,99 @@
+import type { DataSource } from "typeorm";
+import { IsNull } from "typeorm";
+import { ulid } from "ulid";
+import type { Viewer } from "../../core/context";
+import { badInput, forbidden, notFound } from "../../core/errors";
+import { ApiToken } from "./api-token.entity";
+import type { Revocations } from "./revocations";
+import { ApiScope } from "./scopes";
+import { API_TOKEN_PATTERN, API_TOKEN_PREFIX, randomToken, sha256 } from "./secrets";
+import type { TokenRateLimit } from "./token-rate-limit";
+import { CustomerType, User, UserStatus } from "./user.entity";
+import { checkName, LIMITS } from "./identity.validation";
+import { refusedCredential, viewerOf } from "./viewer";
+
+const MAX_ACTIVE_TOKENS = 20;
+/** lastUsedAt is refreshed at most this often, so a busy token does not write on every request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export interface CreatedApiToken {
+  token: string;
+  apiToken: ApiToken;
+}
+
+/** Reseller API tokens: created (shown once), listed, revoked, and checked on every request. */
+export class ApiTokenService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly rateLimit: TokenRateLimit,
+    private readonly revocations: Revocations,
+    private readonly defaultBudgetPerMinute: number,
+  ) {}
+
+  async create(userId: string, rawName: string, scopes: ApiScope[]): Promise<CreatedApiToken> {
+    const name = checkName(rawName, "name", LIMITS.tokenName);
+    const unique = [...new Set(scopes)];
+    if (unique.length === 0 || unique.some((scope) => !Object.values(ApiScope).includes(scope))) {
+      throw badInput("Choose at least one scope", { field: "scopes" });
+    }
+    return this.dataSource.transaction(async (manager) => {
+      // The user row lock serialises token creation, so the cap holds under concurrency.
+      const user = await manager.findOne(User, { where: { id: userId }, lock: { mode: "pessimistic_write" } });
+      if (!user) throw notFound("User");
+      if (user.customerType !== CustomerType.RESELLER) throw forbidden("API tokens are for approved resellers");
+      const active = await manager.countBy(ApiToken, { userId, revokedAt: IsNull() });
+      if (active >= MAX_ACTIVE_TOKENS) throw badInput(`At most ${MAX_ACTIVE_TOKENS} active API tokens; revoke one first`);
+      const token = `${API_TOKEN_PREFIX}${randomToken()}`;
+      const apiToken = Object.assign(new ApiToken(), {
+        id: ulid(),
+        userId,
+        name,
+        tokenHash: sha256(token),
+        prefix: token.slice(0, 8),
+        last4: token.slice(-4),
+        scopes: unique,
+        lastUsedAt: null,
+        revokedAt: null,
+      });
+      await manager.insert(ApiToken, apiToken);
+      return { token, apiToken };
+    });
+  }
+
+  list(userId: string): Promise<ApiToken[]> {
+    return this.dataSource.getRepository(ApiToken).find({ where: { userId }, order: { createdAt: "DESC", id: "DESC" } });
+  }
+
+  async revoke(userId: string, tokenId: string): Promise<ApiToken> {
+    const revoked = await this.dataSource.transaction(async (manager) => {
+      const token = await manager.findOne(ApiToken, { where: { id: tokenId, userId }, lock: { mode: "pessimistic_write" } });
+      if (!token) throw notFound("API token");
+      if (!token.revokedAt) {
+        token.revokedAt = new Date();
+        await manager.save(token);
+      }
+      return token;
+    });
+    this.revocations.publish({ tokenId });
+    return revoked;
+  }
+
+  /**
+   * Checks a bearer API token on every request (indexed hash lookup, user
+   * status included) and spends one unit of its per-minute budget. A refused
+   * request stops here, before any resolver runs.
+   */
+  async authenticate(token: string): Promise<Viewer> {
+    const refused = () => refusedCredential("Invalid or revoked API token");
+    if (!API_TOKEN_PATTERN.test(token)) throw refused();
+    const row = await this.dataSource.getRepository(ApiToken).findOneBy({ tokenHash: sha256(token) });
+    if (!row || row.revokedAt) throw refused();
+    const user = await this.dataSource.getRepository(User).findOne({ where: { id: row.userId }, relations: { level: true, roles: true } });
+    if (!user || user.status !== UserStatus.ACTIVE) throw refused();
+    await this.rateLimit.consume(row.id, user.apiRateLimitPerMinute ?? this.defaultBudgetPerMinute);
+    if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await this.dataSource.getRepository(ApiToken).update({ id: row.id }, { lastUsedAt: new Date() });
+    }
+    return viewerOf(user, { via: "api-token", tokenId: row.id, scopes: row.scopes });
+  }
+}
