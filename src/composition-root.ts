@@ -11,6 +11,23 @@ import { buildAppSchema, RESOLVERS } from "./schema";
 import { SystemResolver } from "./modules/system/system.resolver";
 import { systemPermissions } from "./modules/system/system.permissions";
 import { seedIdentity } from "./modules/identity/identity.seed";
+import { AuditService } from "./modules/audit/audit.service";
+import { MemberLevel } from "./modules/identity/member-level.entity";
+import { CatalogCache } from "./modules/catalog/catalog-cache";
+import { CatalogService } from "./modules/catalog/catalog.service";
+import { CatalogImportService } from "./modules/catalog/catalog-import.service";
+import { CatalogResolver, ProductFieldsResolver, VariantFieldsResolver } from "./modules/catalog/catalog.resolver";
+import { catalogPermissions } from "./modules/catalog/catalog.permissions";
+import { seedCatalog } from "./modules/catalog/catalog.seed";
+import { PricingService } from "./modules/pricing/pricing.service";
+import { loadPricingConfig } from "./modules/pricing/pricing.config";
+import { PricingResolver } from "./modules/pricing/pricing.resolver";
+import { pricingPermissions } from "./modules/pricing/pricing.permissions";
+import { CmsService } from "./modules/cms/cms.service";
+import { SettingsService } from "./modules/cms/settings.service";
+import { CmsResolver } from "./modules/cms/cms.resolver";
+import { cmsPermissions } from "./modules/cms/cms.permissions";
+import { seedCms } from "./modules/cms/cms.seed";
 import packageJson from "../package.json";
 
 /** Where the provider simulators listen in sandbox mode, and how they reach the store back. */
@@ -19,7 +36,19 @@ export interface SandboxLinks {
   storeUrl: () => string;
 }
 
+/** Services other modules (and tests) call. */
+export interface Services {
+  audit: AuditService;
+  catalog: CatalogService;
+  catalogImport: CatalogImportService;
+  catalogCache: CatalogCache;
+  pricing: PricingService;
+  cms: CmsService;
+  settings: SettingsService;
+}
+
 export interface Composition {
+  services: Services;
   schema: GraphQLSchema;
   authenticate: Authenticator;
   webhooks: Router;
@@ -38,8 +67,27 @@ export interface Composition {
 export async function compose(infra: Infrastructure, _sandbox: SandboxLinks): Promise<Composition> {
   const { config, dataSource, redis, queues, eventBus } = infra;
 
+  const audit = new AuditService();
+
+  // --- catalog, pricing, cms (issue 4) ---
+  const catalogCache = new CatalogCache(redis, config.redisPrefix);
+  // member_levels belongs to identity; read the codes here until identity exposes a level service
+  const levelCodes = async () => (await dataSource.getRepository(MemberLevel).find({ order: { rank: "ASC" } })).map((level) => level.code);
+  let catalog: CatalogService | undefined;
+  const pricing = new PricingService(dataSource, audit, loadPricingConfig(), () => catalog!, levelCodes, catalogCache);
+  catalog = new CatalogService(dataSource, audit, pricing, catalogCache);
+  const catalogImport = new CatalogImportService(dataSource, audit, catalog, pricing);
+  const cms = new CmsService(dataSource, audit);
+  const settings = new SettingsService(dataSource, audit);
+  const services: Services = { audit, catalog, catalogImport, catalogCache, pricing, cms, settings };
+
   const resolvers = new Map<Function, object>([
     [SystemResolver, new SystemResolver({ name: "Lapak", version: packageJson.version, providersMode: config.providersMode })],
+    [CatalogResolver, new CatalogResolver(catalog, catalogImport)],
+    [ProductFieldsResolver, new ProductFieldsResolver(catalog)],
+    [VariantFieldsResolver, new VariantFieldsResolver(pricing)],
+    [PricingResolver, new PricingResolver(pricing)],
+    [CmsResolver, new CmsResolver(cms, settings)],
   ]);
   for (const resolver of RESOLVERS) {
     if (!resolvers.has(resolver)) throw new Error(`resolver ${resolver.name} is not wired in the composition root`);
@@ -49,9 +97,10 @@ export async function compose(infra: Infrastructure, _sandbox: SandboxLinks): Pr
     pubSub: eventBus.pubSub,
     container: { get: (cls) => resolvers.get(cls as Function) },
   });
-  const permissions = mergePermissions([systemPermissions]);
+  const permissions = mergePermissions([systemPermissions, catalogPermissions, pricingPermissions, cmsPermissions]);
 
   return {
+    services,
     schema: applyPermissions(schema, permissions),
     authenticate: async () => GUEST,
     webhooks: Router(),
@@ -64,6 +113,9 @@ export async function compose(infra: Infrastructure, _sandbox: SandboxLinks): Pr
     startWorker: async () => undefined,
     seedDemo: async (manager) => {
       await seedIdentity(manager, config.bcryptCost);
+      await seedCatalog(manager, services);
+      await seedCms(manager);
+      await catalogCache.invalidate();
     },
   };
 }

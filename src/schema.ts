@@ -3,9 +3,20 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphq
 import { createPubSub } from "@graphql-yoga/subscription";
 import type { PubSub } from "type-graphql";
 import { SystemResolver } from "./modules/system/system.resolver";
+import { CatalogResolver, ProductFieldsResolver, VariantFieldsResolver } from "./modules/catalog/catalog.resolver";
+import { PricingResolver } from "./modules/pricing/pricing.resolver";
+import { CmsResolver } from "./modules/cms/cms.resolver";
 
 /** Every resolver class of the API. schema.graphql is generated from this list. */
-export const RESOLVERS = [SystemResolver] as const;
+export const RESOLVERS = [
+  SystemResolver,
+  // catalog, pricing, cms (issue 4)
+  CatalogResolver,
+  ProductFieldsResolver,
+  VariantFieldsResolver,
+  PricingResolver,
+  CmsResolver,
+] as const;
 
 export interface SchemaOptions {
   pubSub: PubSub;

@@ -2,6 +2,7 @@ import { allow, rule } from "graphql-shield";
 import type { Role } from "../modules/identity/role";
 import type { GraphQLContext } from "./context";
 import { forbidden, unauthenticated } from "./errors";
+import type { ShieldRule } from "./permissions";
 
 // Building blocks for every module's permission map (graphql-shield).
 // A rule answers true, or returns the error the client should see.
@@ -12,12 +13,23 @@ export const isAuthenticated = rule({ cache: "contextual" })((_parent, _args, ct
   ctx.viewer.kind === "user" ? true : unauthenticated(),
 );
 
-export const hasRole = (...roles: Role[]) =>
-  rule(`hasRole:${roles.join(",")}`, { cache: "contextual" })((_parent, _args, ctx: GraphQLContext) => {
-    if (ctx.viewer.kind !== "user") return unauthenticated();
-    const held = ctx.viewer.roles;
-    return roles.some((role) => held.includes(role)) ? true : forbidden();
-  });
+// graphql-shield refuses two different rules with the same name, so modules
+// that each ask for hasRole(Role.ADMIN) must get the same rule instance.
+const roleRules = new Map<string, ShieldRule>();
+
+export const hasRole = (...roles: Role[]): ShieldRule => {
+  const name = `hasRole:${roles.join(",")}`;
+  let roleRule = roleRules.get(name);
+  if (!roleRule) {
+    roleRule = rule(name, { cache: "contextual" })((_parent, _args, ctx: GraphQLContext) => {
+      if (ctx.viewer.kind !== "user") return unauthenticated();
+      const held = ctx.viewer.roles;
+      return roles.some((role) => held.includes(role)) ? true : forbidden();
+    });
+    roleRules.set(name, roleRule);
+  }
+  return roleRule;
+};
 
 /** Reseller API tokens carry scopes; a signed-in session is not limited by them. */
 export const hasScope = (scope: string) =>
