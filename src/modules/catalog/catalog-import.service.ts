@@ -1,8 +1,8 @@
 import { Readable } from "node:stream";
 import ExcelJS from "exceljs";
 import { In, type DataSource, type EntityManager } from "typeorm";
-import { ulid } from "ulid";
 import type { Actor } from "../../core/actor";
+import { bulkId, bulkUpsert } from "../../core/bulk";
 import { AppError, badInput } from "../../core/errors";
 import type { AuditService } from "../audit/audit.service";
 import type { PricingService } from "../pricing/pricing.service";
@@ -21,7 +21,7 @@ export const COLUMNS = [
 type Column = (typeof COLUMNS)[number];
 const REQUIRED: Column[] = ["category_slug", "product_slug", "product_name", "variant_sku", "variant_name", "kind", "cost_price"];
 const MAX_ROWS = 50_000;
-const BATCH = 1000;
+const BATCH = 1000; // rows per lookup
 
 export interface ImportRequest {
   format: FileFormat;
@@ -202,29 +202,30 @@ export class CatalogImportService {
     for (const row of rows) {
       if (row.variant.productId) productIds.set(row.productSlug, row.variant.productId);
       else if (!productIds.has(row.productSlug)) {
-        const id = ulid();
+        const id = bulkId();
         productIds.set(row.productSlug, id);
         newProducts.push({ id, name: row.productName, slug: row.productSlug, categoryId: row.categoryId, imageUrl: null, description: null, sort: 0, active: true, inputSchema: [], customerNoTemplate: null });
       }
     }
-    for (let start = 0; start < newProducts.length; start += BATCH) {
-      await manager.createQueryBuilder().insert().into(Product).values(newProducts.slice(start, start + BATCH)).updateEntity(false).execute();
-    }
+    await bulkUpsert(
+      manager,
+      "products",
+      ["id", "name", "slug", "category_id", "sort", "active", "input_schema"],
+      newProducts.map((p) => [p.id, p.name, p.slug, p.categoryId, 0, 1, "[]"]),
+      ["name"],
+    );
     const values = rows.map((row) => ({
       ...row.variant,
-      id: row.existingVariantId ?? ulid(),
+      id: row.existingVariantId ?? bulkId(),
       productId: productIds.get(row.productSlug)!,
     }));
-    for (let start = 0; start < values.length; start += BATCH) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(Variant)
-        .values(values.slice(start, start + BATCH))
-        .orUpdate(["product_id", "name", "kind", "supplier", "supplier_sku", "cost_price", "stock", "active", "sort"], ["sku"])
-        .updateEntity(false)
-        .execute();
-    }
+    await bulkUpsert(
+      manager,
+      "product_variants",
+      ["id", "product_id", "name", "sku", "kind", "supplier", "supplier_sku", "cost_price", "stock", "active", "sort"],
+      values.map((v) => [v.id, v.productId, v.name, v.sku, v.kind, v.supplier, v.supplierSku, v.costPrice, v.stock, v.active ? 1 : 0, v.sort]),
+      ["product_id", "name", "kind", "supplier", "supplier_sku", "cost_price", "stock", "active", "sort"],
+    );
     await this.pricing.recomputeForVariants(manager, values.map((v) => v.id));
     const created = rows.filter((row) => !row.existingVariantId).length;
     Object.assign(report, {

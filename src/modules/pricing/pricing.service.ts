@@ -1,6 +1,7 @@
 import { In, type DataSource, type EntityManager } from "typeorm";
 import { ulid } from "ulid";
 import type { Actor } from "../../core/actor";
+import { bulkId, bulkUpsert } from "../../core/bulk";
 import { badInput, notFound } from "../../core/errors";
 import type { AuditService } from "../audit/audit.service";
 import type { CatalogCache } from "../catalog/catalog-cache";
@@ -59,27 +60,21 @@ export class PricingService {
     for (let start = 0; start < variantIds.length; start += CHUNK) {
       const ids = variantIds.slice(start, start + CHUNK);
       const basis = await this.costs().costBasis(manager, ids);
-      const existing = await manager.find(VariantPrice, { where: { variantId: In(ids) } });
-      const pinned = new Map(existing.map((row) => [`${row.variantId}|${row.levelCode}`, row.pinnedPrice]));
-      const rows: Partial<VariantPrice>[] = [];
+      const pins: { variant_id: string; level_code: string; pinned_price: string }[] = await manager.query(
+        "SELECT variant_id, level_code, pinned_price FROM variant_prices WHERE variant_id IN (?) AND pinned_price IS NOT NULL",
+        [ids],
+      );
+      const pinned = new Map(pins.map((row) => [`${row.variant_id}|${row.level_code}`, Number(row.pinned_price)]));
+      const rows: unknown[][] = [];
       for (const variant of basis) {
         for (const level of levels) {
           const rule = ruleOf.get(`${variant.categoryId}|${level}`) ?? ruleOf.get(`${DEFAULT_CATEGORY}|${level}`) ?? { percentBp: 0, fixedAmount: 0 };
           const pin = pinned.get(`${variant.variantId}|${level}`) ?? null;
           const price = effectivePrice(variant.cost, pin, markupPrice(variant.cost, rule, this.config.roundingStep));
-          rows.push({ id: ulid(), variantId: variant.variantId, levelCode: level, price, pinnedPrice: pin });
+          rows.push([bulkId(), variant.variantId, level, price, pin]);
         }
       }
-      if (rows.length > 0) {
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(VariantPrice)
-          .values(rows)
-          .orUpdate(["price", "pinned_price"], ["variant_id", "level_code"])
-          .updateEntity(false)
-          .execute();
-      }
+      await bulkUpsert(manager, "variant_prices", ["id", "variant_id", "level_code", "price", "pinned_price"], rows, ["price", "pinned_price"]);
       written += rows.length;
     }
     return written;
