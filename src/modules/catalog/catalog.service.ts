@@ -1,7 +1,7 @@
 import { Brackets, In, type DataSource, type EntityManager } from "typeorm";
 import { ulid } from "ulid";
 import { badInput, conflict, notFound } from "../../core/errors";
-import type { AuditService } from "../audit/audit.service";
+import { auditFields, type AuditService } from "../audit/audit.service";
 import type { Actor } from "../../core/actor";
 import type { CostBasis, CostSource, PricingService } from "../pricing/pricing.service";
 import type { CatalogCache } from "./catalog-cache";
@@ -359,8 +359,8 @@ export class CatalogService implements CostSource {
       action: `${name}.${before ? "update" : "create"}`,
       targetType: name,
       targetId: rowId,
-      before: before ? plain(before) : null,
-      after: plain(after),
+      before: before ? auditFields(before) : null,
+      after: auditFields(after),
     });
     return after;
   }
@@ -391,8 +391,3 @@ function decodeCursor(raw: string): CursorValue {
   throw badInput("Invalid cursor", { field: "after" });
 }
 
-/** Row fields for the audit log, without the timestamps. */
-function plain(row: object): Record<string, unknown> {
-  const { createdAt: _c, updatedAt: _u, ...rest } = row as Record<string, unknown>;
-  return rest;
-}

@@ -2,7 +2,7 @@ import { type DataSource, type EntityTarget, type ObjectLiteral } from "typeorm"
 import { ulid } from "ulid";
 import type { Actor } from "../../core/actor";
 import { badInput, conflict, notFound } from "../../core/errors";
-import type { AuditService } from "../audit/audit.service";
+import { auditFields, type AuditService } from "../audit/audit.service";
 import { Banner, Faq, SeoMeta, SocialLink } from "./cms.entities";
 
 export interface BannerFields { title: string; imageUrl: string; linkUrl?: string | null; placement: string; startsAt?: Date | null; endsAt?: Date | null; sort?: number; active?: boolean }
@@ -97,7 +97,7 @@ export class CmsService {
       const row = await manager.findOne(entity, { where: { id } });
       if (!row) throw notFound(kind);
       await manager.delete(entity, { id });
-      await this.audit.record(manager, { actorId: actor.userId, ip: actor.ip, action: `${kind}.delete`, targetType: kind, targetId: id, before: plain(row) });
+      await this.audit.record(manager, { actorId: actor.userId, ip: actor.ip, action: `${kind}.delete`, targetType: kind, targetId: id, before: auditFields(row) });
     });
     return true;
   }
@@ -117,7 +117,7 @@ export class CmsService {
       const after = await manager.findOneOrFail(entity, { where: { id: rowId } as never });
       await this.audit.record(manager, {
         actorId: actor.userId, ip: actor.ip, action: `${name}.${before ? "update" : "create"}`, targetType: name, targetId: rowId,
-        before: before ? plain(before) : null, after: plain(after),
+        before: before ? auditFields(before) : null, after: auditFields(after),
       });
       return after;
     });
@@ -144,7 +144,3 @@ function slugish(value: string, field: string): string {
   return trimmed;
 }
 
-function plain(row: object): Record<string, unknown> {
-  const { createdAt: _c, updatedAt: _u, ...rest } = row as Record<string, unknown>;
-  return rest;
-}

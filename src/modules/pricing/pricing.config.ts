@@ -1,3 +1,4 @@
+import { ConfigError } from "../../core/config";
 import { EnvReader } from "../../core/env";
 
 export interface PricingConfig {
@@ -8,6 +9,6 @@ export interface PricingConfig {
 export function loadPricingConfig(source: NodeJS.ProcessEnv = process.env): PricingConfig {
   const env = new EnvReader(source);
   const config = { roundingStep: env.int("PRICE_ROUNDING_STEP", 100, 1, 1_000_000) };
-  if (env.problems.length > 0) throw new Error(env.problems.join("; "));
+  if (env.problems.length > 0) throw new ConfigError(env.problems);
   return config;
 }
