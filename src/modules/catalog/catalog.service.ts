@@ -257,7 +257,7 @@ export class CatalogService implements CostSource {
       if (!row) throw notFound("Category");
       if ((await manager.count(Product, { where: { categoryId: id } })) > 0) throw conflict("The category still has products");
       await manager.delete(Category, { id });
-      await this.audit.record(manager, { actorId: actor.userId, ip: actor.ip, action: "category.delete", targetType: "category", targetId: id, before: categoryView(row) as never });
+      await this.audit.record(manager, { actorId: actor.userId, ip: actor.ip, action: "category.delete", targetType: "category", targetId: id, before: { ...categoryView(row) } });
       return true;
     });
   }
@@ -322,9 +322,46 @@ export class CatalogService implements CostSource {
 
   /** Runs a change in a transaction, then invalidates the public cache once it has committed. */
   async change<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const result = await this.dataSource.transaction(work);
+    let result: T;
+    try {
+      result = await this.dataSource.transaction(work);
+    } catch (error) {
+      // two admins saving the same slug/SKU at once: the unique index decides
+      if ((error as { code?: string }).code === "ER_DUP_ENTRY") throw conflict("Another change just took this slug or SKU; reload and try again");
+      throw error;
+    }
     await this.cache.invalidate();
     return result;
+  }
+
+  /**
+   * Takes units of a counted variant (PHYSICAL, or any with a stock number)
+   * inside the caller's transaction; one conditional UPDATE, so concurrent
+   * buyers can never take more than there is. Variants without a count
+   * (stock null) are not limited here. Throws CONFLICT when too few are left.
+   */
+  async takeStock(manager: EntityManager, variantId: string, quantity: number): Promise<void> {
+    if (!Number.isSafeInteger(quantity) || quantity < 1) throw badInput("Quantity must be a positive whole number", { field: "quantity" });
+    const result = await manager
+      .createQueryBuilder()
+      .update(Variant)
+      .set({ stock: () => "stock - :quantity" })
+      .where("id = :variantId AND (stock IS NULL OR stock >= :quantity)", { variantId, quantity })
+      .setParameters({ quantity })
+      .execute();
+    if (!result.affected) throw conflict("Not enough stock left", { field: "quantity" });
+  }
+
+  /** Puts units back (a cancelled or refunded order), inside the caller's transaction. */
+  async returnStock(manager: EntityManager, variantId: string, quantity: number): Promise<void> {
+    if (!Number.isSafeInteger(quantity) || quantity < 1) throw badInput("Quantity must be a positive whole number", { field: "quantity" });
+    await manager
+      .createQueryBuilder()
+      .update(Variant)
+      .set({ stock: () => "stock + :quantity" })
+      .where("id = :variantId AND stock IS NOT NULL", { variantId })
+      .setParameters({ quantity })
+      .execute();
   }
 
   private async assertFree(

@@ -58,7 +58,9 @@ export function validateInputs(fields: InputField[], inputs: Record<string, stri
   }
   const values: Record<string, string> = {};
   for (const field of fields) {
-    const raw = (inputs[field.key] ?? "").trim();
+    const given: unknown = inputs[field.key] ?? "";
+    if (typeof given !== "string") throw badInput(`${field.label} must be text`, { field: field.key });
+    const raw = given.trim();
     if (raw === "") {
       if (field.required) throw badInput(`${field.label} is required`, { field: field.key });
       continue;
