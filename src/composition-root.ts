@@ -12,6 +12,20 @@ import { SystemResolver } from "./modules/system/system.resolver";
 import { systemPermissions } from "./modules/system/system.permissions";
 import { seedIdentity } from "./modules/identity/identity.seed";
 import { AuditService } from "./modules/audit/audit.service";
+// wallet, promotions, points (issue 5)
+import { WalletService } from "./modules/wallet/wallet.service";
+import { WalletResolver } from "./modules/wallet/wallet.resolver";
+import { walletPermissions } from "./modules/wallet/wallet.permissions";
+import { VoucherService } from "./modules/promotions/voucher.service";
+import { VoucherAdminService } from "./modules/promotions/voucher-admin.service";
+import { PromotionsResolver } from "./modules/promotions/promotions.resolver";
+import { promotionsPermissions } from "./modules/promotions/promotions.permissions";
+import { seedPromotions } from "./modules/promotions/promotions.seed";
+import { loadPointsRules } from "./modules/points/points.config";
+import { PointsService } from "./modules/points/points.service";
+import { PointsResolver } from "./modules/points/points.resolver";
+import { pointsPermissions } from "./modules/points/points.permissions";
+// catalog, pricing, cms (issue 4)
 import { MemberLevel } from "./modules/identity/member-level.entity";
 import { CatalogCache } from "./modules/catalog/catalog-cache";
 import { CatalogService } from "./modules/catalog/catalog.service";
@@ -69,6 +83,12 @@ export async function compose(infra: Infrastructure, _sandbox: SandboxLinks): Pr
 
   const audit = new AuditService();
 
+  // wallet, promotions, points (issue 5): the checkout calls these services inside its transaction
+  const wallet = new WalletService(dataSource, audit);
+  const vouchers = new VoucherService(dataSource);
+  const voucherAdmin = new VoucherAdminService(dataSource, audit);
+  const points = new PointsService(dataSource, loadPointsRules());
+
   // --- catalog, pricing, cms (issue 4) ---
   const catalogCache = new CatalogCache(redis, config.redisPrefix);
   // member_levels belongs to identity; read the codes here until identity exposes a level service
@@ -83,6 +103,9 @@ export async function compose(infra: Infrastructure, _sandbox: SandboxLinks): Pr
 
   const resolvers = new Map<Function, object>([
     [SystemResolver, new SystemResolver({ name: "Lapak", version: packageJson.version, providersMode: config.providersMode })],
+    [WalletResolver, new WalletResolver(wallet)],
+    [PromotionsResolver, new PromotionsResolver(vouchers, voucherAdmin)],
+    [PointsResolver, new PointsResolver(points)],
     [CatalogResolver, new CatalogResolver(catalog, catalogImport)],
     [ProductFieldsResolver, new ProductFieldsResolver(catalog)],
     [VariantFieldsResolver, new VariantFieldsResolver(pricing)],
@@ -97,7 +120,15 @@ export async function compose(infra: Infrastructure, _sandbox: SandboxLinks): Pr
     pubSub: eventBus.pubSub,
     container: { get: (cls) => resolvers.get(cls as Function) },
   });
-  const permissions = mergePermissions([systemPermissions, catalogPermissions, pricingPermissions, cmsPermissions]);
+  const permissions = mergePermissions([
+    systemPermissions,
+    walletPermissions,
+    promotionsPermissions,
+    pointsPermissions,
+    catalogPermissions,
+    pricingPermissions,
+    cmsPermissions,
+  ]);
 
   return {
     services,
@@ -113,6 +144,7 @@ export async function compose(infra: Infrastructure, _sandbox: SandboxLinks): Pr
     startWorker: async () => undefined,
     seedDemo: async (manager) => {
       await seedIdentity(manager, config.bcryptCost);
+      await seedPromotions(manager);
       await seedCatalog(manager, services);
       await seedCms(manager);
       await catalogCache.invalidate();

@@ -3,6 +3,9 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphq
 import { createPubSub } from "@graphql-yoga/subscription";
 import type { PubSub } from "type-graphql";
 import { SystemResolver } from "./modules/system/system.resolver";
+import { WalletResolver } from "./modules/wallet/wallet.resolver";
+import { PromotionsResolver } from "./modules/promotions/promotions.resolver";
+import { PointsResolver } from "./modules/points/points.resolver";
 import { CatalogResolver, ProductFieldsResolver, VariantFieldsResolver } from "./modules/catalog/catalog.resolver";
 import { PricingResolver } from "./modules/pricing/pricing.resolver";
 import { CmsResolver } from "./modules/cms/cms.resolver";
@@ -10,6 +13,9 @@ import { CmsResolver } from "./modules/cms/cms.resolver";
 /** Every resolver class of the API. schema.graphql is generated from this list. */
 export const RESOLVERS = [
   SystemResolver,
+  WalletResolver,
+  PromotionsResolver,
+  PointsResolver,
   // catalog, pricing, cms (issue 4)
   CatalogResolver,
   ProductFieldsResolver,

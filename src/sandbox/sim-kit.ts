@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
-import { httpRequest } from "../core/http-client";
+import { httpRequest, HttpTimeoutError } from "../core/http-client";
 
 /**
  * Shared pieces of the provider simulators: fault injection, callback delivery
@@ -90,6 +90,10 @@ export interface DeliveryOptions {
   isAccepted: (status: number, text: string) => boolean;
   retries: number;
   retryIntervalMs: number;
+  /** uneven schedules (Xendit): the wait before retry n (1-based); overrides retryIntervalMs */
+  retryDelayMs?: (retry: number) => number;
+  /** Xendit does not retry a delivery that got no answer in time */
+  noRetryAfterTimeout?: boolean;
 }
 
 const pendingTimers = new Set<NodeJS.Timeout>();
@@ -112,20 +116,22 @@ export async function deliverCallback(state: SimulatorState<object>, options: De
     const started = Date.now();
     let status: number | null = null;
     let answer = "";
+    let timedOut = false;
     try {
       const response = await httpRequest(options.url, { method: "POST", headers: options.headers, body: options.body, timeoutMs: 30_000 });
       status = response.status;
       answer = response.text.slice(0, 500);
     } catch (error) {
       answer = error instanceof Error ? error.message : String(error);
+      timedOut = error instanceof HttpTimeoutError;
     }
     log.attempts.push({ at: new Date().toISOString(), status, answer, ms: Date.now() - started });
     log.accepted = status !== null && options.isAccepted(status, answer);
-    if (!log.accepted && left > 0) {
+    if (!log.accepted && left > 0 && !(timedOut && options.noRetryAfterTimeout)) {
       const timer = setTimeout(() => {
         pendingTimers.delete(timer);
         void attempt(left - 1);
-      }, options.retryIntervalMs);
+      }, options.retryDelayMs?.(options.retries - left + 1) ?? options.retryIntervalMs);
       timer.unref();
       pendingTimers.add(timer);
     }

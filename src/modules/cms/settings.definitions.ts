@@ -10,7 +10,7 @@ export interface StoreSettings {
   taxRateBp: number;
   /** true: prices already include tax */
   taxInclusive: boolean;
-  /** one point for every this many rupiah paid */
+  /** one point for every this many rupiah paid; 0 turns earning off (PointsRules.rupiahPerPointEarned) */
   pointsEarnPerRupiah: number;
   /** what one point is worth when redeemed, in rupiah */
   pointValueRupiah: number;
@@ -69,8 +69,8 @@ export const SETTING_CHECKS: Record<keyof StoreSettings, Check> = {
   contactAddress: text(300),
   taxRateBp: whole(0, 10_000),
   taxInclusive: flag,
-  pointsEarnPerRupiah: whole(1, 100_000_000),
-  pointValueRupiah: whole(0, 1_000_000),
+  pointsEarnPerRupiah: whole(0, 1_000_000_000),
+  pointValueRupiah: whole(1, 1_000_000),
   pointsMaxRedeemShareBp: whole(0, 10_000),
   walletMinTopup: whole(1, 1_000_000_000),
   walletMaxTopup: whole(1, 10_000_000_000),
