@@ -3,11 +3,13 @@
  * Starts its own store on a fresh database (BENCH_DATABASE_URL, default
  * lapak_bench), imports BENCH_PRODUCTS products with 3 variants each, then
  * drives the listing query (50 products with variants and the viewer's price)
- * and a trivial query on the same server with autocannon, and prints the ratio.
+ * and a trivial query on the same server with autocannon (in its own process,
+ * so the driver does not eat the server's CPU), and prints the ratio.
  * Numbers depend on the machine: compare ratios, not absolute values.
  */
 import "reflect-metadata";
-import autocannon from "autocannon";
+import { spawn } from "node:child_process";
+import type { Result } from "autocannon";
 import { startStore } from "../src/boot";
 import { loadConfig } from "../src/core/config";
 import { createLogger } from "../src/core/logger";
@@ -52,14 +54,7 @@ async function main(): Promise<void> {
       const check = await fetch(`${store.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
       const body = (await check.json()) as { errors?: unknown };
       if (body.errors) throw new Error(`${name} failed: ${JSON.stringify(body.errors)}`);
-      const result = await autocannon({
-        url: `${store.url}/graphql`,
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ query }),
-        connections: CONNECTIONS,
-        duration: SECONDS,
-      });
+      const result = await drive(`${store.url}/graphql`, JSON.stringify({ query }));
       if (result.non2xx > 0 || result.errors > 0) console.warn(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
       results.push({ name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 });
     }
@@ -71,6 +66,18 @@ async function main(): Promise<void> {
   } finally {
     await store.stop();
   }
+}
+
+/** Runs the autocannon CLI in a child process and reads its JSON summary. */
+function drive(url: string, body: string): Promise<Result> {
+  const args = [require.resolve("autocannon/autocannon.js"), "-j", "-n", "-c", String(CONNECTIONS), "-d", String(SECONDS), "-m", "POST", "-H", "content-type=application/json", "-b", body, url];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out) as Result) : reject(new Error(`autocannon exited with ${code}`))));
+  });
 }
 
 main().then(
