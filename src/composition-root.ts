@@ -39,6 +39,23 @@ import { digiflazzWebhookRouter } from "./modules/fulfillment/digiflazz/digiflaz
 import { loadFulfillmentConfig } from "./modules/fulfillment/fulfillment.config";
 import { SUPPLIER_QUEUE, SupplierPurchaseService, type SupplierJob } from "./modules/fulfillment/supplier-purchase.service";
 import { startSupplierProcessor } from "./modules/fulfillment/supplier.processor";
+// catalog, pricing, cms (issue 4)
+import { MemberLevel } from "./modules/identity/member-level.entity";
+import { CatalogCache } from "./modules/catalog/catalog-cache";
+import { CatalogService } from "./modules/catalog/catalog.service";
+import { CatalogImportService } from "./modules/catalog/catalog-import.service";
+import { CatalogResolver, ProductFieldsResolver, VariantFieldsResolver } from "./modules/catalog/catalog.resolver";
+import { catalogPermissions } from "./modules/catalog/catalog.permissions";
+import { seedCatalog } from "./modules/catalog/catalog.seed";
+import { PricingService } from "./modules/pricing/pricing.service";
+import { loadPricingConfig } from "./modules/pricing/pricing.config";
+import { PricingResolver } from "./modules/pricing/pricing.resolver";
+import { pricingPermissions } from "./modules/pricing/pricing.permissions";
+import { CmsService } from "./modules/cms/cms.service";
+import { SettingsService } from "./modules/cms/settings.service";
+import { CmsResolver } from "./modules/cms/cms.resolver";
+import { cmsPermissions } from "./modules/cms/cms.permissions";
+import { seedCms } from "./modules/cms/cms.seed";
 import packageJson from "../package.json";
 
 /** Where the provider simulators listen in sandbox mode, and how they reach the store back. */
@@ -47,7 +64,19 @@ export interface SandboxLinks {
   storeUrl: () => string;
 }
 
+/** Services other modules (and tests) call. */
+export interface Services {
+  audit: AuditService;
+  catalog: CatalogService;
+  catalogImport: CatalogImportService;
+  catalogCache: CatalogCache;
+  pricing: PricingService;
+  cms: CmsService;
+  settings: SettingsService;
+}
+
 export interface Composition {
+  services: Services;
   schema: GraphQLSchema;
   authenticate: Authenticator;
   /** Revoked credentials, so the HTTP server can close their live WebSocket connections. */
@@ -70,6 +99,9 @@ export function allPermissions() {
     walletPermissions,
     promotionsPermissions,
     pointsPermissions,
+    catalogPermissions,
+    pricingPermissions,
+    cmsPermissions,
   ]);
 }
 
@@ -110,6 +142,18 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
   });
   webhooks.use(digiflazzWebhookRouter(supplier, supplierPurchases, logger));
 
+  // --- catalog, pricing, cms (issue 4) ---
+  const catalogCache = new CatalogCache(redis, config.redisPrefix);
+  // member_levels belongs to identity; read the codes here until identity exposes a level service
+  const levelCodes = async () => (await dataSource.getRepository(MemberLevel).find({ order: { rank: "ASC" } })).map((level) => level.code);
+  let catalog: CatalogService | undefined;
+  const pricing = new PricingService(dataSource, audit, loadPricingConfig(), () => catalog!, levelCodes, catalogCache);
+  catalog = new CatalogService(dataSource, audit, pricing, catalogCache);
+  const catalogImport = new CatalogImportService(dataSource, audit, catalog, pricing);
+  const cms = new CmsService(dataSource, audit);
+  const settings = new SettingsService(dataSource, audit);
+  const services: Services = { audit, catalog, catalogImport, catalogCache, pricing, cms, settings };
+
   const resolvers = new Map<Function, object>([
     [SystemResolver, new SystemResolver({ name: "Lapak", version: packageJson.version, providersMode: config.providersMode })],
     ...identity.resolvers,
@@ -117,6 +161,11 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
     [WalletResolver, new WalletResolver(wallet)],
     [PromotionsResolver, new PromotionsResolver(vouchers, voucherAdmin)],
     [PointsResolver, new PointsResolver(points)],
+    [CatalogResolver, new CatalogResolver(catalog, catalogImport)],
+    [ProductFieldsResolver, new ProductFieldsResolver(catalog)],
+    [VariantFieldsResolver, new VariantFieldsResolver(pricing)],
+    [PricingResolver, new PricingResolver(pricing)],
+    [CmsResolver, new CmsResolver(cms, settings)],
   ]);
   for (const resolver of RESOLVERS) {
     if (!resolvers.has(resolver)) throw new Error(`resolver ${resolver.name} is not wired in the composition root`);
@@ -129,6 +178,7 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
   const permissions = allPermissions();
 
   return {
+    services,
     schema: applyPermissions(schema, permissions),
     authenticate: identity.authenticate,
     revocations: identity.revocations.feed,
@@ -146,6 +196,9 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
     seedDemo: async (manager) => {
       await seedIdentity(manager, config.bcryptCost);
       await seedPromotions(manager);
+      await seedCatalog(manager, services);
+      await seedCms(manager);
+      await catalogCache.invalidate();
     },
   };
 }

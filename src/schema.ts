@@ -10,6 +10,9 @@ import { AuditResolver } from "./modules/audit/audit.resolver";
 import { WalletResolver } from "./modules/wallet/wallet.resolver";
 import { PromotionsResolver } from "./modules/promotions/promotions.resolver";
 import { PointsResolver } from "./modules/points/points.resolver";
+import { CatalogResolver, ProductFieldsResolver, VariantFieldsResolver } from "./modules/catalog/catalog.resolver";
+import { PricingResolver } from "./modules/pricing/pricing.resolver";
+import { CmsResolver } from "./modules/cms/cms.resolver";
 
 /** Every resolver class of the API. schema.graphql is generated from this list. */
 export const RESOLVERS = [
@@ -21,6 +24,12 @@ export const RESOLVERS = [
   WalletResolver,
   PromotionsResolver,
   PointsResolver,
+  // catalog, pricing, cms (issue 4)
+  CatalogResolver,
+  ProductFieldsResolver,
+  VariantFieldsResolver,
+  PricingResolver,
+  CmsResolver,
 ] as const;
 
 export interface SchemaOptions {

@@ -2,6 +2,7 @@ import { allow, rule } from "graphql-shield";
 import type { Role } from "../modules/identity/role";
 import type { GraphQLContext } from "./context";
 import { forbidden, unauthenticated } from "./errors";
+import type { ShieldRule } from "./permissions";
 
 // Building blocks for every module's permission map (graphql-shield).
 // A rule answers true, or returns the error the client should see.

@@ -78,3 +78,9 @@ export function changedFields(
   }
   return { before: b, after: a };
 }
+
+/** A row's fields for an audit entry, without the timestamps (they always differ). */
+export function auditFields(row: object): Record<string, unknown> {
+  const { createdAt: _created, updatedAt: _updated, ...fields } = row as Record<string, unknown>;
+  return fields;
+}
