@@ -3,9 +3,11 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphq
 import { createPubSub } from "@graphql-yoga/subscription";
 import type { PubSub } from "type-graphql";
 import { SystemResolver } from "./modules/system/system.resolver";
+import { OrderingResolver } from "./modules/ordering/ordering.resolver";
+import { PaymentsResolver } from "./modules/payments/payments.resolver";
 
 /** Every resolver class of the API. schema.graphql is generated from this list. */
-export const RESOLVERS = [SystemResolver] as const;
+export const RESOLVERS = [SystemResolver, OrderingResolver, PaymentsResolver] as const;
 
 export interface SchemaOptions {
   pubSub: PubSub;

@@ -1,6 +1,7 @@
 import type { AppConfig } from "../core/config";
 import type { Logger } from "../core/logger";
 import type { Simulator } from "./sandbox-server";
+import { createTripaySimulator } from "./tripay/tripay.simulator";
 
 /** How a simulator reaches the store back (callbacks, webhooks). */
 export interface SimulatorLinks {
@@ -8,6 +9,6 @@ export interface SimulatorLinks {
 }
 
 /** Every provider simulator this project ships, in sandbox mode. */
-export function createSimulators(_config: AppConfig, _logger: Logger, _links: SimulatorLinks): Simulator[] {
-  return [];
+export function createSimulators(_config: AppConfig, _logger: Logger, links: SimulatorLinks): Simulator[] {
+  return [createTripaySimulator({ defaultCallbackUrl: () => `${links.storeUrl()}/webhooks/tripay` })];
 }

@@ -1,0 +1,26 @@
+import { hasRole, isPublic } from "../../core/permission-rules";
+import { Role } from "../identity/role";
+
+const admin = hasRole(Role.ADMIN);
+const verifier = hasRole(Role.CS_VERIFIER, Role.ADMIN);
+
+// uploadPaymentProof and simulatePayment are public: the service checks the
+// owner or the tracking token, and refuses simulation outside sandbox mode.
+export const paymentsPermissions = {
+  Query: { paymentMethods: isPublic, allPaymentMethods: admin, manualTransferQueue: verifier, paymentProofFile: verifier },
+  Mutation: {
+    createPaymentMethod: admin,
+    updatePaymentMethod: admin,
+    simulatePayment: isPublic,
+    uploadPaymentProof: isPublic,
+    confirmManualTransfer: verifier,
+    rejectManualTransfer: verifier,
+  },
+  PaymentMethodOption: isPublic,
+  PaymentMethod: isPublic,
+  Payment: isPublic,
+  PaymentProof: isPublic,
+  PaymentProofFile: isPublic,
+  ManualTransferItem: isPublic,
+  ManualTransferQueue: isPublic,
+};
