@@ -21,3 +21,20 @@ export async function gqlAs<T = Record<string, any>>(
 }
 
 export const userViewer = (roles: Role[], userId = ulid()): Viewer => ({ kind: "user", userId, roles, levelCode: "RETAIL", via: "session" });
+
+/**
+ * Module settings (ORDER_*, PAYMENT_*, TRIPAY_*) are read from process.env when
+ * the store is composed; this sets some for the duration of `fn` (a store start).
+ */
+export async function withEnv<T>(values: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, values);
+  try {
+    return await fn();
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}
