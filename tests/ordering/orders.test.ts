@@ -5,6 +5,7 @@ import { GUEST } from "../../src/core/context";
 import type { AppError } from "../../src/core/errors";
 import { Role } from "../../src/modules/identity/role";
 import { OrderStatus } from "../../src/modules/ordering/order-state";
+import type { Order } from "../../src/modules/ordering/order.entity";
 import { ORDER_EXPIRY_QUEUE } from "../../src/modules/ordering/order-expiry.processor";
 import { errorCode, gql } from "../helpers/graphql";
 import { startTestStore, sharedStore, stopStore } from "../helpers/store";
@@ -111,7 +112,7 @@ describe("Orders", function () {
   it("members see their own orders (paged, filtered); others get NOT_FOUND; staff see internals; guests must sign in", async () => {
     const member = userViewer([Role.CUSTOMER]);
     const memberId = member.kind === "user" ? member.userId : "";
-    const mine = [];
+    const mine: Order[] = [];
     for (let i = 0; i < 5; i++) mine.push((await orders().place(draft({ userId: memberId }))).order);
     await store.infra.dataSource.transaction((m) => orders().transition(m, mine[0].id, OrderStatus.CANCELLED, { actor: "test", reason: "cancelled" }));
     const schema = store.composition.schema;
