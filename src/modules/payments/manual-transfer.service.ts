@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import type { Viewer } from "../../core/context";
 import { badInput, conflict, notFound } from "../../core/errors";
 import type { AuditService } from "../audit/audit.service";
@@ -81,9 +81,7 @@ export class ManualTransferService {
   /** CS confirms the money arrived: payment PAID and order PAID, audited, in one transaction. */
   async confirm(orderId: string, staffId: string): Promise<Order> {
     return this.dataSource.transaction(async (manager) => {
-      const order = await this.orders.lock(manager, orderId);
-      if (order.status !== OrderStatus.WAITING_VERIFICATION) throw conflict(`Order is ${order.status}, nothing to verify`);
-      const proof = await manager.findOne(PaymentProof, { where: { orderId, status: ProofStatus.SUBMITTED }, order: { createdAt: "DESC" } });
+      const { proof } = await this.lockWaiting(manager, orderId);
       if (!proof) throw conflict("No proof is waiting for this order");
       const paid = await manager.update(Payment, { id: proof.paymentId, status: PaymentStatus.PENDING }, { status: PaymentStatus.PAID, paidAt: new Date() });
       if (paid.affected !== 1) throw conflict("This payment is no longer pending");
@@ -93,14 +91,7 @@ export class ManualTransferService {
         reason: "manual transfer confirmed",
         payload: { proofId: proof.id },
       });
-      await this.audit.record(manager, {
-        actorId: staffId,
-        action: "manual_transfer.confirm",
-        targetType: "order",
-        targetId: orderId,
-        before: { status: OrderStatus.WAITING_VERIFICATION },
-        after: { status: OrderStatus.PAID, proofId: proof.id },
-      });
+      await this.auditDecision(manager, staffId, orderId, "confirm", { status: OrderStatus.PAID, proofId: proof.id });
       return updated;
     });
   }
@@ -110,24 +101,34 @@ export class ManualTransferService {
     const why = reason?.trim() ?? "";
     if (why.length < 3 || why.length > 255) throw badInput("Give a reason of 3-255 characters");
     return this.dataSource.transaction(async (manager) => {
-      const order = await this.orders.lock(manager, orderId);
-      if (order.status !== OrderStatus.WAITING_VERIFICATION) throw conflict(`Order is ${order.status}, nothing to verify`);
-      const proof = await manager.findOne(PaymentProof, { where: { orderId, status: ProofStatus.SUBMITTED }, order: { createdAt: "DESC" } });
+      const { order, proof } = await this.lockWaiting(manager, orderId);
       if (proof) await manager.update(PaymentProof, { id: proof.id }, { status: ProofStatus.REJECTED, reviewedBy: staffId, reviewReason: why });
       const to = order.expiresAt <= new Date() ? OrderStatus.CANCELLED : OrderStatus.PENDING_PAYMENT;
       if (to === OrderStatus.CANCELLED && proof) {
         await manager.update(Payment, { id: proof.paymentId, status: PaymentStatus.PENDING }, { status: PaymentStatus.FAILED });
       }
       const updated = await this.orders.transition(manager, orderId, to, { actor: `user:${staffId}`, reason: `proof rejected: ${why}`, payload: { proofId: proof?.id ?? null } });
-      await this.audit.record(manager, {
-        actorId: staffId,
-        action: "manual_transfer.reject",
-        targetType: "order",
-        targetId: orderId,
-        before: { status: OrderStatus.WAITING_VERIFICATION },
-        after: { status: to, reason: why },
-      });
+      await this.auditDecision(manager, staffId, orderId, "reject", { status: to, reason: why });
       return updated;
+    });
+  }
+
+  /** Locks an order waiting for verification and finds its submitted proof. */
+  private async lockWaiting(manager: EntityManager, orderId: string): Promise<{ order: Order; proof: PaymentProof | null }> {
+    const order = await this.orders.lock(manager, orderId);
+    if (order.status !== OrderStatus.WAITING_VERIFICATION) throw conflict(`Order is ${order.status}, nothing to verify`);
+    const proof = await manager.findOne(PaymentProof, { where: { orderId, status: ProofStatus.SUBMITTED }, order: { createdAt: "DESC" } });
+    return { order, proof };
+  }
+
+  private auditDecision(manager: EntityManager, staffId: string, orderId: string, decision: "confirm" | "reject", after: Record<string, unknown>) {
+    return this.audit.record(manager, {
+      actorId: staffId,
+      action: `manual_transfer.${decision}`,
+      targetType: "order",
+      targetId: orderId,
+      before: { status: OrderStatus.WAITING_VERIFICATION },
+      after,
     });
   }
 

@@ -198,6 +198,10 @@ export class PaymentService {
 
   // ---- callbacks: intake ---------------------------------------------------
 
+  handlesGateway(code: string): boolean {
+    return this.gateways.has(code);
+  }
+
   /**
    * Verifies and stores one callback, then answers at once. Verified callbacks
    * are processed by the "payment-callbacks" queue (job id = callback id).

@@ -1,12 +1,13 @@
-import { Router, type Request, type Response } from "express";
+import { Router, type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "../../core/logger";
 import type { PaymentService } from "./payments.service";
 
 /** POST /webhooks/<gateway>[/<sub-path>]: verify, store, answer; the work happens in the queue. */
 export function paymentWebhooks(payments: PaymentService, logger: Logger): Router {
   const router = Router();
-  const handle = async (req: Request, res: Response) => {
+  const handle = async (req: Request, res: Response, next: NextFunction) => {
     const gateway = String(req.params.gateway).toUpperCase();
+    if (!payments.handlesGateway(gateway)) return next(); // e.g. /webhooks/digiflazz belongs to another module
     const rest = req.params.rest as string[] | string | undefined;
     const subPath = rest ? `/${Array.isArray(rest) ? rest.join("/") : rest}` : "";
     try {
