@@ -124,6 +124,67 @@ describe("Tripay payments through the store", function () {
     expect(await db().getRepository(RefundTask).count({ where: { orderId: order.id } })).to.equal(1);
   });
 
+  it("billing settles the refund task with a reference (audited); a second settle is a CONFLICT; customers may not", async () => {
+    const { order, payment } = await pendingPayment();
+    await store.infra.dataSource.transaction((m) => services().orders.transition(m, order.id, OrderStatus.CANCELLED, { actor: "test", reason: "cancelled" }));
+    await simPost(store, `/transactions/${payment.gatewayReference}/pay`);
+    expect((await processedCallbacks(payment.gatewayReference!, 1))[0].outcome).to.equal(CallbackOutcome.LATE_AFTER_EXPIRY);
+    const schema = store.composition.schema;
+    const billing = userViewer([Role.BILLING]);
+    const list = await gqlAs(schema, billing, `{ refundTasks(status: OPEN) { id orderId amount reason } }`);
+    const task = list.data!.refundTasks.find((t: any) => t.orderId === order.id);
+    expect(task).to.include({ amount: 20_000, reason: "LATE_PAYMENT" });
+    const settle = `mutation($id: ID!, $ref: String!) { settleRefundTask(id: $id, reference: $ref) { status reference settledBy } }`;
+    expect(errorCode(await gqlAs(schema, userViewer([Role.CUSTOMER]), settle, { id: task.id, ref: "BCA-TRF-001" }))).to.equal("FORBIDDEN");
+    const settled = await gqlAs(schema, billing, settle, { id: task.id, ref: "BCA-TRF-001" });
+    expect(settled.data!.settleRefundTask).to.deep.equal({ status: "SETTLED", reference: "BCA-TRF-001", settledBy: billing.kind === "user" ? billing.userId : null });
+    expect(errorCode(await gqlAs(schema, billing, settle, { id: task.id, ref: "BCA-TRF-002" }))).to.equal("CONFLICT");
+    const [audit] = await db().query("SELECT action FROM activity_log WHERE target_id = ?", [task.id]);
+    expect(audit.action).to.equal("refund_task.settle");
+  });
+
+  it("a second payment attempt paid after the first one is kept as a DUPLICATE_PAYMENT refund task", async () => {
+    const { order, payment } = await pendingPayment();
+    const second = (await services().payments.start(order.id, method)).payment;
+    expect(second.reference).to.equal(`${order.invoiceNumber}-2`);
+    await simPost(store, `/transactions/${payment.gatewayReference}/pay`);
+    await processedCallbacks(payment.gatewayReference!, 1);
+    await simPost(store, `/transactions/${second.gatewayReference}/pay`);
+    expect((await processedCallbacks(second.gatewayReference!, 1))[0].outcome).to.equal(CallbackOutcome.LATE_AFTER_EXPIRY);
+    const tasks = await db().getRepository(RefundTask).find({ where: { orderId: order.id } });
+    expect(tasks.map((t) => [t.reason, t.paymentId, t.amount])).to.deep.equal([["DUPLICATE_PAYMENT", second.id, 20_000]]);
+    expect(await paidTransitions(order.id)).to.have.length(1);
+  });
+
+  it("Tripay's EXPIRED then PAID for a still-open order: the money counts and the order is PAID", async () => {
+    const { order, payment } = await pendingPayment();
+    await simPost(store, "/faults", { callbacks: { late_paid_after_expired: true } });
+    await simPost(store, `/transactions/${payment.gatewayReference}/pay`);
+    const rows = await processedCallbacks(payment.gatewayReference!, 2);
+    expect(rows.map((r) => [r.status, r.outcome])).to.deep.equal([["EXPIRED", CallbackOutcome.APPLIED], ["PAID", CallbackOutcome.APPLIED]]);
+    expect((await services().orders.get(order.id)).status).to.equal(OrderStatus.PAID);
+  });
+
+  it("a stored callback whose queue job was lost is re-queued by the poll job's sweep", async () => {
+    const { order, payment } = await pendingPayment();
+    const body = JSON.stringify({ reference: payment.gatewayReference, merchant_ref: payment.reference, payment_method: "QRIS", payment_method_code: "QRIS", total_amount: 20_000, fee_merchant: 890, fee_customer: 0, total_fee: 890, amount_received: 19_110, is_closed_payment: 1, status: "PAID", paid_at: 1, note: null });
+    // what the webhook commits before it enqueues — as if the process died right after COMMIT
+    const lost = Object.assign(new PaymentCallback(), {
+      gateway: "TRIPAY", subPath: "", ip: "127.0.0.1", verified: true, reason: null,
+      headers: { "x-callback-event": "payment_status", "x-callback-signature": tripayCallbackSignature(TRIPAY_SANDBOX_CREDENTIALS.privateKey, body) },
+      rawBody: body, reference: payment.reference, gatewayReference: payment.gatewayReference, eventKey: `${payment.gatewayReference}:PAID`,
+      status: "PAID", amountPaid: 20_000, outcome: null, processedAt: null,
+    });
+    await db().getRepository(PaymentCallback).save(lost);
+    expect(await services().payments.requeueStoredCallbacks()).to.equal(0); // too fresh: its job may still be on the way
+    await db().query("UPDATE payment_callbacks SET created_at = NOW(6) - INTERVAL 1 MINUTE WHERE id = ?", [lost.id]);
+    expect(await services().payments.requeueStoredCallbacks()).to.equal(1);
+    const [row] = await processedCallbacks(payment.gatewayReference!, 1);
+    expect(row.outcome).to.equal(CallbackOutcome.APPLIED);
+    const [paid] = await paidTransitions(order.id);
+    expect(paid.payload).to.include({ source: `callback ${lost.id}` });
+  });
+
   it("an EXPIRED callback after PAID is ignored (no regression)", async () => {
     const { order, payment } = await pendingPayment();
     await simPost(store, `/transactions/${payment.gatewayReference}/pay`);

@@ -3,11 +3,12 @@ import { Role } from "../identity/role";
 
 const admin = hasRole(Role.ADMIN);
 const verifier = hasRole(Role.CS_VERIFIER, Role.ADMIN);
+const billing = hasRole(Role.BILLING, Role.ADMIN);
 
 // uploadPaymentProof and simulatePayment are public: the service checks the
 // owner or the tracking token, and refuses simulation outside sandbox mode.
 export const paymentsPermissions = {
-  Query: { paymentMethods: isPublic, allPaymentMethods: admin, manualTransferQueue: verifier, paymentProofFile: verifier },
+  Query: { paymentMethods: isPublic, allPaymentMethods: admin, manualTransferQueue: verifier, paymentProofFile: verifier, refundTasks: billing },
   Mutation: {
     createPaymentMethod: admin,
     updatePaymentMethod: admin,
@@ -15,7 +16,9 @@ export const paymentsPermissions = {
     uploadPaymentProof: isPublic,
     confirmManualTransfer: verifier,
     rejectManualTransfer: verifier,
+    settleRefundTask: billing,
   },
+  RefundTask: isPublic,
   PaymentMethodOption: isPublic,
   PaymentMethod: isPublic,
   Payment: isPublic,

@@ -13,9 +13,10 @@ export async function startPaymentProcessors(queues: QueueRegistry, payments: Pa
   );
   const poll = queues.get(PAYMENT_POLL_QUEUE);
   void poll.process("poll", 1, async () => {
+    const requeued = await payments.requeueStoredCallbacks();
     const changed = await payments.pollPending();
-    if (changed > 0) logger.info("payments confirmed by polling", { changed });
-    return { changed };
+    if (changed > 0 || requeued > 0) logger.info("payment poll", { changed, requeued });
+    return { changed, requeued };
   });
   await poll.add("poll", {}, { repeat: { every: pollEverySeconds * 1000 }, jobId: "payment-poll", removeOnComplete: 20, removeOnFail: 50 });
 }

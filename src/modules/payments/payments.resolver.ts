@@ -14,8 +14,10 @@ import {
   PaymentProofFile,
   PaymentProofView,
   PaymentView,
+  RefundTaskView,
   UploadProofArgs,
 } from "./payments.types";
+import { RefundTaskStatus } from "./refund-task.entity";
 import { OrderView } from "../ordering/ordering.types";
 
 const staffId = (ctx: GraphQLContext) => {
@@ -101,5 +103,19 @@ export class PaymentsResolver {
   ): Promise<OrderView> {
     const order = await this.manual.reject(orderId, reason, staffId(ctx));
     return toOrderView(await this.orders.get(order.id), await this.orders.history(order.id), true);
+  }
+
+  @Query(() => [RefundTaskView], { description: "Refund tasks (billing), oldest first" })
+  refundTasks(@Arg("status", () => RefundTaskStatus, { nullable: true }) status: RefundTaskStatus | null): Promise<RefundTaskView[]> {
+    return this.payments.refundTasks(status ? { status } : {});
+  }
+
+  @Mutation(() => RefundTaskView, { description: "Billing: the money went back; record the reference" })
+  settleRefundTask(
+    @Arg("id", () => ID) id: string,
+    @Arg("reference") reference: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<RefundTaskView> {
+    return this.payments.settleRefundTask(id, reference, staffId(ctx));
   }
 }

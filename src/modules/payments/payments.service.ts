@@ -13,11 +13,12 @@ import type { GatewayRegistry } from "./gateways/gateway-registry";
 import { CallbackOutcome, PaymentCallback } from "./payment-callback.entity";
 import { FeeBearer, PaymentMethod } from "./payment-method.entity";
 import { Payment, PaymentStatus } from "./payment.entity";
-import { RefundTask } from "./refund-task.entity";
+import { RefundTask, RefundTaskStatus } from "./refund-task.entity";
 import type { PaymentsConfig } from "./payments.config";
 
 export const PAYMENT_CALLBACKS_QUEUE = "payment-callbacks";
 export const MANUAL_GATEWAY = "MANUAL";
+const UNPAID_OR_RELEASED: readonly OrderStatus[] = [...UNPAID_STATUSES, OrderStatus.EXPIRED, OrderStatus.CANCELLED];
 
 /** A member paid an order that had already expired: the integration credits the wallet here. */
 export type LatePaymentHandler = (manager: EntityManager, late: { order: Order; payment: Payment; amount: number }) => Promise<void>;
@@ -150,7 +151,13 @@ export class PaymentService {
       paidAt: null,
       lastCheckedAt: null,
     });
-    await this.dataSource.getRepository(Payment).insert(payment as QueryDeepPartialEntity<Payment>);
+    await this.dataSource
+      .getRepository(Payment)
+      .insert(payment as QueryDeepPartialEntity<Payment>)
+      .catch((error: { driverError?: { code?: string } }) => {
+        if (error.driverError?.code === "ER_DUP_ENTRY") throw conflict("A payment for this order is being started, try again");
+        throw error;
+      });
     if (method.gateway === MANUAL_GATEWAY) return { payment, ...NO_INSTRUCTIONS, instructions: method.instructions, expiresAt: order.expiresAt };
 
     const gateway = this.gateways.get(method.gateway);
@@ -344,22 +351,41 @@ export class PaymentService {
       await this.onMemberLatePayment(manager, { order, payment, amount });
       return;
     }
-    await this.openRefundTask(manager, { orderId: order.id, paymentId: payment.id, reason: "LATE_PAYMENT", amount });
+    const reason = UNPAID_OR_RELEASED.includes(order.status) ? "LATE_PAYMENT" : "DUPLICATE_PAYMENT";
+    await this.openRefundTask(manager, { orderId: order.id, paymentId: payment.id, reason, amount });
   }
 
-  /** Opens a refund task once per order and reason (a second call is a no-op). */
+  /** Opens a refund task once per order, reason and payment (a second call is a no-op). */
   async openRefundTask(manager: EntityManager, task: { orderId: string; paymentId: string | null; reason: string; amount: number }): Promise<void> {
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(RefundTask)
-      .values({ ...task, status: undefined })
-      .orIgnore()
-      .execute();
+    const row = Object.assign(new RefundTask(), task, { dedupeKey: `${task.orderId}:${task.reason}:${task.paymentId ?? ""}` });
+    row.assignId();
+    await manager.createQueryBuilder().insert().into(RefundTask).values(row).orIgnore().execute();
   }
 
-  refundTasks(orderId?: string): Promise<RefundTask[]> {
-    return this.dataSource.getRepository(RefundTask).find({ where: orderId ? { orderId } : {}, order: { createdAt: "ASC" } });
+  refundTasks(filter: { orderId?: string; status?: RefundTaskStatus }): Promise<RefundTask[]> {
+    return this.dataSource.getRepository(RefundTask).find({ where: { ...filter }, order: { createdAt: "ASC" }, take: 200 });
+  }
+
+  /** Billing marks a refund as done with the bank/gateway reference (audited). */
+  async settleRefundTask(taskId: string, reference: string, staffId: string): Promise<RefundTask> {
+    const ref = reference?.trim() ?? "";
+    if (ref.length < 3 || ref.length > 100) throw badInput("Give the refund reference (3-100 characters)");
+    return this.dataSource.transaction(async (manager) => {
+      const task = await manager.findOne(RefundTask, { where: { id: taskId }, lock: { mode: "pessimistic_write" } });
+      if (!task) throw notFound("Refund task");
+      if (task.status !== RefundTaskStatus.OPEN) throw conflict("This refund task is already settled");
+      Object.assign(task, { status: RefundTaskStatus.SETTLED, reference: ref, settledBy: staffId, settledAt: new Date() });
+      await manager.update(RefundTask, { id: task.id }, { status: task.status, reference: ref, settledBy: staffId, settledAt: task.settledAt });
+      await this.audit.record(manager, {
+        actorId: staffId,
+        action: "refund_task.settle",
+        targetType: "refund_task",
+        targetId: task.id,
+        before: { status: RefundTaskStatus.OPEN },
+        after: { status: RefundTaskStatus.SETTLED, reference: ref, orderId: task.orderId, amount: task.amount },
+      });
+      return task;
+    });
   }
 
   // ---- polling -------------------------------------------------------------
@@ -371,13 +397,6 @@ export class PaymentService {
    */
   async pollPending(now = new Date()): Promise<number> {
     const cutoff = new Date(now.getTime() - this.config.pollAfterSeconds * 1000);
-    const stale = await this.dataSource.getRepository(PaymentCallback).find({
-      select: { id: true },
-      where: { verified: true, processedAt: IsNull(), createdAt: LessThan(new Date(now.getTime() - 30_000)) },
-      take: 100,
-    });
-    for (const { id } of stale) await this.enqueueCallback(id).catch(() => undefined);
-
     const pending = await this.dataSource.getRepository(Payment).find({
       where: {
         status: PaymentStatus.PENDING,
@@ -404,6 +423,37 @@ export class PaymentService {
       }
     }
     return changed;
+  }
+
+  /**
+   * Stored, verified callbacks still unprocessed after 30 s lost their job
+   * (a crash between COMMIT and enqueue, Redis lost it, or it failed every
+   * attempt): queue them again. Returns how many were re-queued.
+   */
+  async requeueStoredCallbacks(now = new Date()): Promise<number> {
+    const stale = await this.dataSource.getRepository(PaymentCallback).find({
+      select: { id: true },
+      where: { verified: true, processedAt: IsNull(), createdAt: LessThan(new Date(now.getTime() - 30_000)) },
+      order: { createdAt: "ASC" },
+      take: 100,
+    });
+    const queue = this.queues.get(PAYMENT_CALLBACKS_QUEUE);
+    let requeued = 0;
+    for (const { id } of stale) {
+      try {
+        const job = await queue.getJob(id);
+        if (job && (await job.isFailed())) await job.retry();
+        else if (job && !(await job.isCompleted())) continue; // waiting, delayed or active: it will run
+        else {
+          await job?.remove();
+          await this.enqueueCallback(id);
+        }
+        requeued++;
+      } catch (error) {
+        this.logger.warn("callback not re-queued", { callbackId: id, error: (error as Error).message });
+      }
+    }
+    return requeued;
   }
 
   // ---- sandbox -------------------------------------------------------------

@@ -4,6 +4,7 @@ import { OrderView } from "../ordering/ordering.types";
 import { FeeBearer } from "./payment-method.entity";
 import { PaymentStatus } from "./payment.entity";
 import { ProofStatus } from "./payment-proof.entity";
+import { RefundTaskStatus } from "./refund-task.entity";
 
 @ObjectType("PaymentMethodOption", { description: "A way to pay an amount, with its fee" })
 export class PaymentMethodOption {
@@ -93,4 +94,17 @@ export class UploadProofArgs {
   @Field(() => ID) orderId: string;
   @Field(() => String, { nullable: true, description: "Guests: the order's tracking token" }) trackingToken?: string | null;
   @Field({ description: "The file (PNG, JPEG, WebP or PDF), base64" }) fileBase64: string;
+}
+
+@ObjectType("RefundTask", { description: "Money to give back by hand (e.g. a guest paid after expiry)" })
+export class RefundTaskView {
+  @Field(() => ID) id: string;
+  @Field(() => ID) orderId: string;
+  @Field() reason: string;
+  @Field(() => GraphQLSafeInt) amount: number;
+  @Field(() => RefundTaskStatus) status: RefundTaskStatus;
+  @Field(() => String, { nullable: true }) reference: string | null;
+  @Field(() => String, { nullable: true }) settledBy: string | null;
+  @Field(() => GraphQLDateTimeISO) createdAt: Date;
+  @Field(() => GraphQLDateTimeISO, { nullable: true }) settledAt: Date | null;
 }

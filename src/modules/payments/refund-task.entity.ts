@@ -11,15 +11,20 @@ registerEnumType(RefundTaskStatus, { name: "RefundTaskStatus" });
 
 /** Money the store must give back by hand (e.g. a guest paid after the order expired). */
 @Entity("refund_tasks")
-@Index("uq_refund_tasks_order_reason", ["orderId", "reason"], { unique: true })
 export class RefundTask extends BaseEntity {
+  @Index("idx_refund_tasks_order")
   @Column({ name: "order_id", type: "char", length: 26 })
   orderId: string;
+
+  /** order id + reason + payment id: one task per order and reason (and per payment, so a second late payment is not lost). */
+  @Index("uq_refund_tasks_dedupe", { unique: true })
+  @Column({ name: "dedupe_key", type: "varchar", length: 120 })
+  dedupeKey: string;
 
   @Column({ name: "payment_id", type: "char", length: 26, nullable: true })
   paymentId: string | null;
 
-  /** LATE_PAYMENT, FAILED_ORDER, ... */
+  /** LATE_PAYMENT (order expired/cancelled), DUPLICATE_PAYMENT (order already paid), FAILED_ORDER, ... */
   @Column({ type: "varchar", length: 40 })
   reason: string;
 
