@@ -210,6 +210,21 @@ describe("Tripay payments through the store", function () {
     expect(await paidTransitions(order.id)).to.have.length(1);
   });
 
+  it("the buyer sees how to pay (guest by tracking token, member as owner); others get NOT_FOUND", async () => {
+    const member = userViewer([Role.CUSTOMER]);
+    const { order, trackingToken } = await services().orders.place(draft({ userId: member.kind === "user" ? member.userId : null }));
+    await services().payments.start(order.id, method);
+    const query = `query($id: ID!, $t: String) { orderPayments(orderId: $id, trackingToken: $t) { reference status amountToPay instructions { qrString vaNumber } } }`;
+    const asGuest = await gql(store.url!, query, { id: order.id, t: trackingToken });
+    expect(asGuest.errors).to.equal(undefined);
+    expect(asGuest.data!.orderPayments).to.have.length(1);
+    expect(asGuest.data!.orderPayments[0]).to.include({ reference: `${order.invoiceNumber}-1`, status: "PENDING", amountToPay: 20_000 });
+    expect(asGuest.data!.orderPayments[0].instructions.qrString).to.be.a("string");
+    expect((await gqlAs(store.composition.schema, member, query, { id: order.id })).data!.orderPayments).to.have.length(1);
+    expect(errorCode(await gql(store.url!, query, { id: order.id }))).to.equal("NOT_FOUND");
+    expect(errorCode(await gqlAs(store.composition.schema, userViewer([Role.CUSTOMER]), query, { id: order.id }))).to.equal("NOT_FOUND");
+  });
+
   it("simulatePayment (sandbox) has the simulator pay; the callback does the rest", async () => {
     const { order } = await pendingPayment();
     const result = await gql(store.url!, `mutation($id: ID!) { simulatePayment(orderId: $id) { reference status } }`, { id: order.id });

@@ -142,6 +142,23 @@ describe("Tripay adapter against the simulator over HTTP", function () {
     expect(received.at(-1)!.parsed.verified).to.equal(true);
   });
 
+  it("pays by itself after auto_pay_ms, and retries a refused callback on the (scaled) schedule", async () => {
+    await postJson(`${simBase}/__sim/config`, { auto_pay_ms: 100, retry_interval_ms: 50 });
+    try {
+      const auto = await charge();
+      await waitUntil(() => received.some((r) => r.parsed.gatewayReference === auto.gatewayReference));
+      await postJson(`${simBase}/__sim/faults`, { callbacks: { bad_signature: true } });
+      const refused = await charge();
+      await waitUntil(async () => {
+        const deliveries = (await (await fetch(`${simBase}/__sim/callbacks`)).json()) as { body: string; attempts: unknown[] }[];
+        return deliveries.find((d) => d.body.includes(refused.gatewayReference))?.attempts.length === 4;
+      });
+      expect(received.filter((r) => r.parsed.gatewayReference === refused.gatewayReference)).to.have.length(4); // 1 + 3 retries, then Tripay gives up
+    } finally {
+      await postJson(`${simBase}/__sim/config`, { auto_pay_ms: 0, retry_interval_ms: 120_000 });
+    }
+  });
+
   it("bad credentials and refused charges throw clear errors", async () => {
     const wrong = new TripayAdapter({ baseUrl: `${simBase}/api-sandbox`, timeoutMs: 1500, ...TRIPAY_SANDBOX_CREDENTIALS, apiKey: "DEV-wrong" });
     await expectRejection(() => wrong.queryStatus({ reference: "x", gatewayReference: "y" }), /Invalid API Key.*TRIPAY_API_KEY/);
@@ -169,4 +186,12 @@ async function expectRejection(fn: () => Promise<unknown>, expected: RegExp | (n
     return;
   }
   expect.fail("expected a rejection");
+}
+
+async function waitUntil(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not reached in time");
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }

@@ -334,6 +334,22 @@ export class OrderService {
     return order;
   }
 
+  /**
+   * The order for whoever may act on it as its buyer: a guest with the
+   * tracking token, the member who owns it, or (when `staff` allows) staff.
+   */
+  async getForBuyer(orderId: string, viewer: Viewer, trackingToken?: string | null, options = { staff: true }): Promise<Order> {
+    if (trackingToken) {
+      const order = await this.getByTrackingToken(trackingToken);
+      if (order.id !== orderId) throw notFound("Order");
+      return order;
+    }
+    const order = await this.get(orderId).catch(() => null);
+    const owner = order !== null && viewer.kind === "user" && order.userId === viewer.userId;
+    if (!order || !(owner || (options.staff && isStaff(viewer)))) throw notFound("Order");
+    return order;
+  }
+
   async getByTrackingToken(token: string): Promise<Order> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw notFound("Order");
     const order = await this.dataSource.getRepository(Order).findOne({

@@ -5,7 +5,7 @@ import { badInput, conflict, notFound } from "../../core/errors";
 import type { AuditService } from "../audit/audit.service";
 import type { Order } from "../ordering/order.entity";
 import { OrderStatus } from "../ordering/order-state";
-import { canSee, type OrderService, type Page } from "../ordering/ordering.service";
+import type { OrderService, Page } from "../ordering/ordering.service";
 import { PaymentProof, ProofStatus } from "./payment-proof.entity";
 import { Payment, PaymentStatus } from "./payment.entity";
 import { MANUAL_GATEWAY } from "./payments.service";
@@ -30,7 +30,7 @@ export class ManualTransferService {
   ) {}
 
   async uploadProof(upload: ProofUpload, viewer: Viewer): Promise<PaymentProof> {
-    const order = await this.ownedOrder(upload, viewer);
+    const order = await this.orders.getForBuyer(upload.orderId, viewer, upload.trackingToken, { staff: false });
     const bytes = decodeBase64(upload.base64, this.config.proofMaxBytes);
     const type = sniffProofType(bytes);
     if (!type) throw badInput("The proof must be a PNG, JPEG, WebP image or a PDF");
@@ -130,17 +130,6 @@ export class ManualTransferService {
       before: { status: OrderStatus.WAITING_VERIFICATION },
       after,
     });
-  }
-
-  private async ownedOrder(upload: ProofUpload, viewer: Viewer): Promise<Order> {
-    if (upload.trackingToken) {
-      const order = await this.orders.getByTrackingToken(upload.trackingToken);
-      if (order.id !== upload.orderId) throw notFound("Order");
-      return order;
-    }
-    const order = await this.orders.get(upload.orderId).catch(() => null);
-    if (!order || !canSee(order, viewer) || (viewer.kind === "user" && order.userId !== viewer.userId)) throw notFound("Order");
-    return order;
   }
 
   private async openManualPayment(orderId: string): Promise<Payment> {

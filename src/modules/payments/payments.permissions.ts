@@ -5,10 +5,10 @@ const admin = hasRole(Role.ADMIN);
 const verifier = hasRole(Role.CS_VERIFIER, Role.ADMIN);
 const billing = hasRole(Role.BILLING, Role.ADMIN);
 
-// uploadPaymentProof and simulatePayment are public: the service checks the
-// owner or the tracking token, and refuses simulation outside sandbox mode.
+// uploadPaymentProof, orderPayments and simulatePayment are public: the service
+// checks the owner or the tracking token, and refuses simulation outside sandbox mode.
 export const paymentsPermissions = {
-  Query: { paymentMethods: isPublic, allPaymentMethods: admin, manualTransferQueue: verifier, paymentProofFile: verifier, refundTasks: billing },
+  Query: { paymentMethods: isPublic, orderPayments: isPublic, allPaymentMethods: admin, manualTransferQueue: verifier, paymentProofFile: verifier, refundTasks: billing },
   Mutation: {
     createPaymentMethod: admin,
     updatePaymentMethod: admin,
@@ -22,6 +22,7 @@ export const paymentsPermissions = {
   PaymentMethodOption: isPublic,
   PaymentMethod: isPublic,
   Payment: isPublic,
+  PaymentInstructions: isPublic,
   PaymentProof: isPublic,
   PaymentProofFile: isPublic,
   ManualTransferItem: isPublic,

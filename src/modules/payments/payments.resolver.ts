@@ -14,10 +14,12 @@ import {
   PaymentProofFile,
   PaymentProofView,
   PaymentView,
+  PaymentInstructions,
   RefundTaskView,
   UploadProofArgs,
 } from "./payments.types";
 import { RefundTaskStatus } from "./refund-task.entity";
+import { PaymentStatus, type Payment } from "./payment.entity";
 import { OrderView } from "../ordering/ordering.types";
 
 const staffId = (ctx: GraphQLContext) => {
@@ -62,8 +64,18 @@ export class PaymentsResolver {
   }
 
   @Mutation(() => PaymentView, { description: "Sandbox only: the gateway simulator pays the order's open payment" })
-  simulatePayment(@Arg("orderId", () => ID) orderId: string): Promise<PaymentView> {
-    return this.payments.simulatePayment(orderId);
+  async simulatePayment(@Arg("orderId", () => ID) orderId: string): Promise<PaymentView> {
+    return toPaymentView(await this.payments.simulatePayment(orderId));
+  }
+
+  @Query(() => [PaymentView], { description: "An order's payment attempts and how to pay (owner, guest with the tracking token, or staff)" })
+  async orderPayments(
+    @Arg("orderId", () => ID) orderId: string,
+    @Arg("trackingToken", () => String, { nullable: true }) trackingToken: string | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<PaymentView[]> {
+    const order = await this.orders.getForBuyer(orderId, ctx.viewer, trackingToken);
+    return (await this.payments.paymentsOf(order.id)).map(toPaymentView);
   }
 
   @Mutation(() => PaymentProofView, { description: "Upload a manual-transfer proof; the order waits for verification" })
@@ -118,4 +130,16 @@ export class PaymentsResolver {
   ): Promise<RefundTaskView> {
     return this.payments.settleRefundTask(id, reference, staffId(ctx));
   }
+}
+
+function toPaymentView(payment: Payment): PaymentView {
+  const stored = (payment.instructions ?? {}) as Record<string, string | null | undefined>;
+  const instructions: PaymentInstructions = {
+    payUrl: stored.payUrl ?? null,
+    vaNumber: stored.vaNumber ?? null,
+    qrString: stored.qrString ?? null,
+    paymentCode: stored.paymentCode ?? null,
+    text: stored.instructions ?? null,
+  };
+  return { ...payment, instructions: payment.status === PaymentStatus.PENDING ? instructions : null };
 }

@@ -50,6 +50,15 @@ export class PaymentMethodInputType {
   @Field(() => String, { nullable: true }) instructions?: string | null;
 }
 
+@ObjectType("PaymentInstructions")
+export class PaymentInstructions {
+  @Field(() => String, { nullable: true }) payUrl: string | null;
+  @Field(() => String, { nullable: true }) vaNumber: string | null;
+  @Field(() => String, { nullable: true }) qrString: string | null;
+  @Field(() => String, { nullable: true }) paymentCode: string | null;
+  @Field(() => String, { nullable: true, description: "Manual transfer: where to send the money" }) text: string | null;
+}
+
 @ObjectType("Payment", { description: "One payment attempt of an order" })
 export class PaymentView {
   @Field(() => ID) id: string;
@@ -58,6 +67,8 @@ export class PaymentView {
   @Field(() => PaymentStatus) status: PaymentStatus;
   @Field(() => GraphQLSafeInt) amountToPay: number;
   @Field(() => GraphQLDateTimeISO, { nullable: true }) paidAt: Date | null;
+  @Field(() => GraphQLDateTimeISO, { nullable: true }) expiresAt: Date | null;
+  @Field(() => PaymentInstructions, { nullable: true, description: "How to pay (while pending)" }) instructions: PaymentInstructions | null;
 }
 
 @ObjectType("PaymentProof")
