@@ -4,7 +4,7 @@ import { HttpServer } from "./core/http-server";
 import { Infrastructure } from "./core/infrastructure";
 import { SandboxServer } from "./sandbox/sandbox-server";
 import { createSimulators } from "./sandbox/simulators";
-import { compose } from "./composition-root";
+import { compose, type Composition } from "./composition-root";
 import { User } from "./modules/identity/user.entity";
 
 export interface RunningStore {
@@ -12,6 +12,8 @@ export interface RunningStore {
   /** Where the API answers (set when this process runs the api role). */
   url?: string;
   sandboxUrl?: string;
+  /** The wired services (tests and scripts call them directly). */
+  composition: Composition;
   stop(): Promise<void>;
 }
 
@@ -57,7 +59,7 @@ export async function startStore({ config, logger, recreateDatabase }: StartOpti
       if (config.port === 0) storeUrl = url;
     }
     if (config.role !== "api") await composition.startWorker();
-    return { infra, url, sandboxUrl: config.runSimulators ? sandboxUrl : undefined, stop };
+    return { infra, url, sandboxUrl: config.runSimulators ? sandboxUrl : undefined, composition, stop };
   } catch (error) {
     await stop();
     throw error;

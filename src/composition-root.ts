@@ -57,6 +57,26 @@ import { CmsResolver } from "./modules/cms/cms.resolver";
 import { cmsPermissions } from "./modules/cms/cms.permissions";
 import { seedCms } from "./modules/cms/cms.seed";
 import packageJson from "../package.json";
+// ordering + payments
+import { OrderEventOutbox } from "./modules/ordering/order-events";
+import { OrderService } from "./modules/ordering/ordering.service";
+import { loadOrderingConfig } from "./modules/ordering/ordering.config";
+import { OrderingResolver } from "./modules/ordering/ordering.resolver";
+import { orderingPermissions } from "./modules/ordering/ordering.permissions";
+import { startOrderExpiry } from "./modules/ordering/order-expiry.processor";
+import { PaymentService } from "./modules/payments/payments.service";
+import { ManualTransferService } from "./modules/payments/manual-transfer.service";
+import { loadPaymentsConfig } from "./modules/payments/payments.config";
+import { PaymentsResolver } from "./modules/payments/payments.resolver";
+import { paymentsPermissions } from "./modules/payments/payments.permissions";
+import { paymentWebhooks } from "./modules/payments/payments.webhooks";
+import { startPaymentProcessors } from "./modules/payments/payments.processor";
+import { seedPayments } from "./modules/payments/payments.seed";
+import { DiskProofStorage } from "./modules/payments/proof-storage";
+import { GatewayRegistry } from "./modules/payments/gateways/gateway-registry";
+import { TripayAdapter } from "./modules/payments/gateways/tripay/tripay.adapter";
+import { loadTripayConfig } from "./modules/payments/gateways/tripay/tripay.config";
+import { postJson } from "./core/http-client";
 
 /** Where the provider simulators listen in sandbox mode, and how they reach the store back. */
 export interface SandboxLinks {
@@ -73,6 +93,9 @@ export interface Services {
   pricing: PricingService;
   cms: CmsService;
   settings: SettingsService;
+  orders: OrderService;
+  payments: PaymentService;
+  manualTransfers: ManualTransferService;
 }
 
 export interface Composition {
@@ -102,6 +125,8 @@ export function allPermissions() {
     catalogPermissions,
     pricingPermissions,
     cmsPermissions,
+    orderingPermissions,
+    paymentsPermissions,
   ]);
 }
 
@@ -152,7 +177,22 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
   const catalogImport = new CatalogImportService(dataSource, audit, catalog, pricing);
   const cms = new CmsService(dataSource, audit);
   const settings = new SettingsService(dataSource, audit);
-  const services: Services = { audit, catalog, catalogImport, catalogCache, pricing, cms, settings };
+  
+
+  // ordering + payments (hooks: fulfilment, vouchers/points and the wallet plug in at integration)
+  const orderingConfig = loadOrderingConfig(config);
+  const paymentsConfig = loadPaymentsConfig(config, sandbox.storeUrl);
+  const orders = new OrderService(dataSource, OrderEventOutbox.install(dataSource, eventBus, logger), orderingConfig);
+  const tripayConfig = loadTripayConfig(config, sandbox.baseUrl);
+  const gateways = new GatewayRegistry().register(new TripayAdapter(tripayConfig), async (payment) => {
+    const answer = await postJson(`${sandbox.baseUrl}/tripay/__sim/transactions/${encodeURIComponent(payment.gatewayReference ?? "")}/pay`, {});
+    if (answer.status !== 200) throw new Error(`Tripay simulator refused to pay (HTTP ${answer.status})`);
+  });
+  const payments = new PaymentService(dataSource, orders, gateways, queues, audit, paymentsConfig, logger);
+  const manualTransfers = new ManualTransferService(dataSource, orders, new DiskProofStorage(paymentsConfig.proofDir), audit, paymentsConfig);
+  webhooks.use(paymentWebhooks(payments, logger));
+
+  const services: Services = { audit, catalog, catalogImport, catalogCache, pricing, cms, settings, orders, payments, manualTransfers };
 
   const resolvers = new Map<Function, object>([
     [SystemResolver, new SystemResolver({ name: "Lapak", version: packageJson.version, providersMode: config.providersMode })],
@@ -166,6 +206,8 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
     [VariantFieldsResolver, new VariantFieldsResolver(pricing)],
     [PricingResolver, new PricingResolver(pricing)],
     [CmsResolver, new CmsResolver(cms, settings)],
+    [OrderingResolver, new OrderingResolver(orders)],
+    [PaymentsResolver, new PaymentsResolver(payments, manualTransfers, orders)],
   ]);
   for (const resolver of RESOLVERS) {
     if (!resolvers.has(resolver)) throw new Error(`resolver ${resolver.name} is not wired in the composition root`);
@@ -192,12 +234,15 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
     startWorker: async () => {
       await startSupplierProcessor(queues.get<SupplierJob>(SUPPLIER_QUEUE), supplierPurchases, fulfillmentConfig);
       await startNotificationProcessor(queues, outbox);
+      await startOrderExpiry(queues, orders, orderingConfig.expirySweepSeconds, logger);
+      await startPaymentProcessors(queues, payments, paymentsConfig.pollEverySeconds, logger);
     },
     seedDemo: async (manager) => {
       await seedIdentity(manager, config.bcryptCost);
       await seedPromotions(manager);
       await seedCatalog(manager, services);
       await seedCms(manager);
+      await seedPayments(manager);
       await catalogCache.invalidate();
     },
   };

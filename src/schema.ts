@@ -13,6 +13,8 @@ import { PointsResolver } from "./modules/points/points.resolver";
 import { CatalogResolver, ProductFieldsResolver, VariantFieldsResolver } from "./modules/catalog/catalog.resolver";
 import { PricingResolver } from "./modules/pricing/pricing.resolver";
 import { CmsResolver } from "./modules/cms/cms.resolver";
+import { OrderingResolver } from "./modules/ordering/ordering.resolver";
+import { PaymentsResolver } from "./modules/payments/payments.resolver";
 
 /** Every resolver class of the API. schema.graphql is generated from this list. */
 export const RESOLVERS = [
@@ -30,6 +32,9 @@ export const RESOLVERS = [
   VariantFieldsResolver,
   PricingResolver,
   CmsResolver,
+  // ordering, payments (issue 5)
+  OrderingResolver,
+  PaymentsResolver,
 ] as const;
 
 export interface SchemaOptions {

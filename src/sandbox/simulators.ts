@@ -4,6 +4,7 @@ import type { Simulator } from "./sandbox-server";
 import { sandboxTokopaySimulator } from "./tokopay/tokopay.simulator";
 import { sandboxXenditSimulator } from "./xendit/xendit.simulator";
 import { createDigiflazzSimulator } from "./digiflazz/digiflazz.simulator";
+import { createTripaySimulator } from "./tripay/tripay.simulator";
 
 /** How a simulator reaches the store back (callbacks, webhooks). */
 export interface SimulatorLinks {
@@ -13,6 +14,7 @@ export interface SimulatorLinks {
 /** Every provider simulator this project ships, in sandbox mode. */
 export function createSimulators(config: AppConfig, logger: Logger, links: SimulatorLinks): Simulator[] {
   return [
+    createTripaySimulator({ defaultCallbackUrl: () => `${links.storeUrl()}/webhooks/tripay` }),
     sandboxTokopaySimulator(config, links),
     sandboxXenditSimulator(config, links),
     createDigiflazzSimulator(links, logger),

@@ -1,0 +1,11 @@
+import { isAuthenticated, isPublic } from "../../core/permission-rules";
+
+// Owner/staff checks happen in OrderService.getForViewer (the row is needed to decide);
+// internal fields are blanked for non-staff by toOrderView.
+export const orderingPermissions = {
+  Query: { myOrders: isAuthenticated, order: isAuthenticated, orderByTrackingToken: isPublic },
+  Order: isPublic,
+  OrderItem: isPublic,
+  OrderTransition: isPublic,
+  OrderConnection: isPublic,
+};

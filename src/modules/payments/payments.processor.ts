@@ -1,0 +1,22 @@
+import type { Logger } from "../../core/logger";
+import type { QueueRegistry } from "../../core/queues";
+import { runInScope } from "../../core/request-context";
+import { PAYMENT_CALLBACKS_QUEUE, type PaymentService } from "./payments.service";
+
+export const PAYMENT_POLL_QUEUE = "payment-poll";
+
+/** Worker side of payments: the callback queue and the repeatable status poll. */
+export async function startPaymentProcessors(queues: QueueRegistry, payments: PaymentService, pollEverySeconds: number, logger: Logger): Promise<void> {
+  const callbacks = queues.get<{ callbackId: string }>(PAYMENT_CALLBACKS_QUEUE);
+  void callbacks.process("callback", 4, (job) =>
+    runInScope({ requestId: `job-${String(job.id)}`, jobId: String(job.id) }, async () => ({ outcome: await payments.processCallback(job.data.callbackId) })),
+  );
+  const poll = queues.get(PAYMENT_POLL_QUEUE);
+  void poll.process("poll", 1, async () => {
+    const requeued = await payments.requeueStoredCallbacks();
+    const changed = await payments.pollPending();
+    if (changed > 0 || requeued > 0) logger.info("payment poll", { changed, requeued });
+    return { changed, requeued };
+  });
+  await poll.add("poll", {}, { repeat: { every: pollEverySeconds * 1000 }, jobId: "payment-poll", removeOnComplete: 20, removeOnFail: 50 });
+}
