@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { compose } from "../../src/composition-root";
 import { ensureDatabase } from "../../src/core/database";
 import { Variant } from "../../src/modules/catalog/variant.entity";
 import { VariantPrice } from "../../src/modules/pricing/variant-price.entity";
@@ -36,7 +35,7 @@ describe("The demo catalog", function () {
       const byLevel = new Map(prices.filter((p) => p.variantId === ml.id).map((p) => [p.levelCode, p.price]));
       expect(byLevel.get("RETAIL")).to.be.greaterThan(byLevel.get("MEMBER")!);
       expect(byLevel.get("MEMBER")).to.be.greaterThan(byLevel.get("RESELLER")!);
-      const { services } = await compose(store.infra, { baseUrl: "", storeUrl: () => "" });
+      const { services } = store.composition;
       const quote = await services.catalog.quote({ variantId: ml.id, quantity: 1, inputs: { userId: "12345678", zoneId: "2001" }, levelCode: "RETAIL" });
       expect(quote).to.deep.include({ customerNo: "123456782001", supplierSku: "ML86", unitPrice: byLevel.get("RETAIL") });
 
