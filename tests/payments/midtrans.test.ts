@@ -245,6 +245,25 @@ describe("Midtrans adapter against the simulator", () => {
     expect(receiver.received[2].parsed).to.include({ verified: true, status: "PAID" });
   });
 
+  it("charges the sandbox test cards: 3-D Secure with OTP 112233, a bank refusal, an FDS challenge", async () => {
+    const token = async (card: string) => {
+      const answer = await fetch(`${sandbox.url}/midtrans/v2/token?client_key=SB-Mid-client-FAKE&card_number=${card}&card_exp_month=12&card_exp_year=2030&card_cvv=123`);
+      return ((await answer.json()) as { token_id: string }).token_id;
+    };
+    const secure = await pendingCharge({ channel: `credit_card:${await token("4811111111111114")}` });
+    expect(secure.result.payUrl).to.equal(`${sandbox.url}/midtrans/__sim/3ds/${secure.request.reference}`);
+    const otp = await fetch(secure.result.payUrl!, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "otp=112233" });
+    expect(((await otp.json()) as { transaction_status: string }).transaction_status).to.equal("capture");
+    await receiver.waitFor(2);
+    expect(receiver.received[1].parsed).to.include({ verified: true, status: "PAID", reference: secure.request.reference });
+    expect((await adapter.queryStatus({ reference: secure.request.reference, gatewayReference: null })).status).to.equal("PAID");
+
+    await expectRejection(adapter.createCharge(charge({ channel: `credit_card:${await token("4911111111111113")}` })), MidtransError, /could not create the charge: 202/);
+    const challenged = await adapter.createCharge(charge({ channel: `credit_card:${await token("4511111111111117")}` }));
+    expect((challenged.raw as { fraud_status: string }).fraud_status).to.equal("challenge");
+    await expectRejection(adapter.createCharge(charge({ channel: "credit_card:not-a-token" })), MidtransError, /411 Token id is missing/);
+  });
+
   it("answers an unknown order with HTTP 200 and body status 404, which reads as still unpaid", async () => {
     const status = await adapter.queryStatus({ reference: "ORD-NEVER-CHARGED", gatewayReference: null });
     expect(status).to.deep.include({ status: "PENDING", amountPaid: null, gatewayReference: null });

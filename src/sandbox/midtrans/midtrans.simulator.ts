@@ -11,7 +11,8 @@ import { notify } from "./midtrans-notifier";
 /**
  * Midtrans Core API simulator (../shared/providers/midtrans.md §6), mounted at
  * /midtrans: /midtrans/v2/charge, /v2/{id}/status|cancel|expire|refund|refund/online/direct|approve|deny,
- * /v2/qris|gopay/{id}/qr-code (PNG). Controls under /midtrans/__sim:
+ * /v2/qris|gopay/{id}/qr-code (PNG), GET /v2/token (test cards; 3-D Secure page at /__sim/3ds/{order_id}, OTP 112233).
+ * Controls under /midtrans/__sim:
  *   POST /__sim/transactions/{order_id}/pay|settle|deny|expire|cancel|challenge   force an outcome
  *   POST /__sim/config {"time_scale": 60, "auto_pay_ms": 2000, "callback_url": "..."}
  *   POST /__sim/faults {"endpoints": {"charge": {"timeout": true}}, "callbacks": {"duplicate": true}}
@@ -67,6 +68,7 @@ export function createMidtransSimulator(options: MidtransSimulatorOptions): Midt
   const serverKey = options.serverKey ?? MIDTRANS_SANDBOX_SERVER_KEY;
   const state = createSimulatorState({ time_scale: 1, auto_pay_ms: 0, callback_url: "", notification_timeout_ms: 15_000 });
   const transactions = new Map<string, Transaction>();
+  const cardTokens = new Map<string, string>();
   const find = (id: string) => transactions.get(id) ?? [...transactions.values()].find((t) => t.transactionId === id);
   const scale = () => Math.max(1, Number(state.config.time_scale) || 1);
 
@@ -139,6 +141,16 @@ export function createMidtransSimulator(options: MidtransSimulatorOptions): Midt
     if (!find(String(req.params.id))) return void res.status(404).json({ status_code: "404", status_message: "Transaction doesn't exist." });
     res.type("image/png").send(PNG);
   });
+  // Card tokens are made in the buyer's browser with the client key (midtrans.md §5 test cards, CVV 123).
+  api.get("/token", (req, res) => {
+    const { client_key: clientKey, card_number: number, card_cvv: cvv } = req.query as Record<string, string | undefined>;
+    if (!clientKey) return void res.json({ status_code: "401", status_message: "client_key is required" });
+    if (!number || !/^\d{16}$/.test(number.replace(/\s/g, "")) || cvv !== "123") return void res.json({ status_code: "400", status_message: "card_number or card_cvv is not valid" });
+    const card = number.replace(/\s/g, "");
+    const tokenId = `${card.slice(0, 6)}-${card.slice(-4)}-${randomUUID()}`;
+    cardTokens.set(tokenId, card);
+    res.json({ status_code: "200", status_message: "Credit card token is created as Token ID.", token_id: tokenId, hash: card.slice(0, 6) + "-" + card.slice(-4) });
+  });
   api.use((req, res, next) => {
     if (!safeEqual(req.headers.authorization ?? "", midtransAuthorization(serverKey))) {
       return void res.status(401).json({ status_code: "401", status_message: "Access denied due to unauthorized transaction, please check client or server key", id: randomUUID() });
@@ -166,8 +178,12 @@ export function createMidtransSimulator(options: MidtransSimulatorOptions): Midt
     if (existing && !["deny", "cancel", "expire"].includes(existing.status)) {
       return void refuse(res, "406", "The request could not be completed due to a conflict with the current state of the target resource, order_id has been paid and utilized");
     }
-    const members = chargeMembers(body, orderId, `${req.protocol}://${req.get("host")}/midtrans`);
+    const base = `${req.protocol}://${req.get("host")}/midtrans`;
+    const card = body.payment_type === "credit_card" ? cardTokens.get(String(body.credit_card?.token_id)) : undefined;
+    if (body.payment_type === "credit_card" && !card) return void refuse(res, "411", "Token id is missing, invalid, or timed out");
+    const members = card ? cardMembers(card, Boolean(body.credit_card?.authentication), base, orderId) : chargeMembers(body, orderId, base);
     if (!members) return void refuse(res, "400", `payment_type ${String(body.payment_type)} (with its options) is not supported`);
+    const outcome = card ? cardOutcome(card, Boolean(body.credit_card?.authentication)) : { status: "pending" as const, fraud: "accept" as const };
     const expiryMs = expiryOf(body.custom_expiry);
     if (expiryMs === null) return void refuse(res, "400", "custom_expiry.expiry_duration must be a positive integer with unit second, minute, hour or day");
     const now = new Date();
@@ -176,8 +192,8 @@ export function createMidtransSimulator(options: MidtransSimulatorOptions): Midt
       transactionId: randomUUID(),
       paymentType: members.payment_type as string,
       grossAmount: gross,
-      status: "pending",
-      fraudStatus: "accept",
+      status: outcome.status,
+      fraudStatus: outcome.fraud,
       transactionTime: toWib(now),
       expiryTime: toWib(new Date(now.getTime() + expiryMs)),
       notifyUrls: notificationUrls(req, state.config.callback_url || options.defaultCallbackUrl()),
@@ -189,8 +205,8 @@ export function createMidtransSimulator(options: MidtransSimulatorOptions): Midt
     later(Math.round(expiryMs / scale()), pendingNow(() => transition(trx, "expire")));
     if (gross % 100 === 13) later(20, pendingNow(() => transition(trx, "deny", "deny")));
     else if (Number(state.config.auto_pay_ms) > 0) later(Number(state.config.auto_pay_ms), pendingNow(() => transition(trx, "settlement")));
-    later(0, () => sendNotification(trx, "pending"));
-    res.status(200).json({ ...view(trx), status_message: `Success, ${trx.paymentType} transaction is created` });
+    later(0, () => sendNotification(trx));
+    res.status(200).json({ ...view(trx), status_message: `Success, ${trx.paymentType} transaction is ${trx.status === "pending" ? "created" : trx.status}` });
   });
 
   const withTransaction = (handler: (trx: Transaction, req: Request, res: Response) => unknown) => async (req: Request, res: Response) => {
@@ -260,6 +276,16 @@ export function createMidtransSimulator(options: MidtransSimulatorOptions): Midt
         `<form method="post" action="../../transactions/${encodeURIComponent(trx.orderId)}/pay"><button>Pay</button></form>`,
     );
   });
+  control.get("/3ds/:id", (req, res) => {
+    res.type("html").send(`<h1>3-D Secure (sandbox)</h1><form method="post"><input name="otp" placeholder="112233"><button>Submit</button></form>`);
+  });
+  control.post("/3ds/:id", express.urlencoded({ extended: false }), async (req, res) => {
+    const trx = find(String(req.params.id));
+    if (!trx || trx.status !== "pending" || trx.paymentType !== "credit_card") return void res.status(404).json({ error: "no card payment waits for 3-D Secure" });
+    if (String((req.body as { otp?: string }).otp) === "112233") await transition(trx, "capture", "accept");
+    else await transition(trx, "deny", "deny");
+    res.json({ order_id: trx.orderId, transaction_status: trx.status });
+  });
   router.use("/__sim", control);
 
   return {
@@ -322,8 +348,34 @@ function chargeMembers(body: Record<string, any>, orderId: string, base: string)
       return { payment_type: "cstore", store, payment_code: digits(store === "indomaret" ? "LPK" : "ALF", 14) };
     }
     default:
-      return null; // credit_card and the rest are not simulated
+      return null; // anything else (cards are handled by cardMembers)
   }
+}
+
+/** Sandbox test cards (midtrans.md §5): how each one ends, with or without 3-D Secure. */
+function cardOutcome(card: string, authentication: boolean): { status: TransactionStatus; fraud: Transaction["fraudStatus"] } {
+  switch (card) {
+    case "4811111111111114":
+    case "5211111111111117":
+    case "4411111111111118":
+      return authentication ? { status: "pending", fraud: "accept" } : { status: "capture", fraud: "accept" };
+    case "4511111111111117":
+      return { status: "capture", fraud: "challenge" };
+    case "4611111111111116":
+      return { status: "deny", fraud: "deny" };
+    default:
+      return { status: "deny", fraud: "accept" }; // 4911 1111 1111 1113 and unknown cards: the bank refuses
+  }
+}
+
+function cardMembers(card: string, authentication: boolean, base: string, orderId: string): Record<string, unknown> {
+  return {
+    payment_type: "credit_card",
+    masked_card: `${card.slice(0, 6)}-${card.slice(-4)}`,
+    bank: "bni",
+    card_type: "credit",
+    ...(authentication ? { redirect_url: `${base}/__sim/3ds/${encodeURIComponent(orderId)}` } : {}),
+  };
 }
 
 /** custom_expiry → milliseconds (default 24 h); null when malformed. */

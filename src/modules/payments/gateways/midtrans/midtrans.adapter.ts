@@ -21,6 +21,7 @@ import { midtransAuthorization, midtransSignature } from "./midtrans.signature";
  *   qris | qris:gopay | qris:shopeepay (the QRIS acquirer)
  *   gopay | shopeepay (payUrl = the app deeplink; the GoPay QR image URL stays in raw.actions)
  *   cstore:indomaret | cstore:alfamart (paymentCode)
+ *   credit_card:<token_id> (token from GET /v2/token with the client key; payUrl = the 3-D Secure page)
  */
 export const MIDTRANS_CHANNELS = [
   "bank_transfer:bca",
@@ -36,6 +37,7 @@ export const MIDTRANS_CHANNELS = [
   "shopeepay",
   "cstore:indomaret",
   "cstore:alfamart",
+  "credit_card:<token_id>",
 ] as const;
 
 /** A refusal or an unreadable answer from Midtrans (message safe to log; never contains the key). */
@@ -186,6 +188,9 @@ export class MidtransAdapter implements PaymentGateway {
         break;
       case "shopeepay":
         if (option === undefined) return { payment_type: "shopeepay", shopeepay: { ...returnUrl } };
+        break;
+      case "credit_card":
+        if (option) return { payment_type: "credit_card", credit_card: { token_id: request.channel.slice("credit_card:".length), authentication: true } };
         break;
       case "cstore":
         if (option === "indomaret" || option === "alfamart") return { payment_type: "cstore", cstore: { store: option, message: "Lapak" } };
