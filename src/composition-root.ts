@@ -77,6 +77,14 @@ import { GatewayRegistry } from "./modules/payments/gateways/gateway-registry";
 import { TripayAdapter } from "./modules/payments/gateways/tripay/tripay.adapter";
 import { loadTripayConfig } from "./modules/payments/gateways/tripay/tripay.config";
 import { postJson } from "./core/http-client";
+import { MidtransAdapter, midtransSandboxPayer } from "./modules/payments/gateways/midtrans/midtrans.adapter";
+import { loadMidtransConfig } from "./modules/payments/gateways/midtrans/midtrans.config";
+import { DuitkuAdapter, duitkuSandboxPayer } from "./modules/payments/gateways/duitku/duitku.adapter";
+import { loadDuitkuConfig } from "./modules/payments/gateways/duitku/duitku.config";
+import { TokopayAdapter } from "./modules/payments/gateways/tokopay/tokopay.adapter";
+import { loadTokopayConfig } from "./modules/payments/gateways/tokopay/tokopay.config";
+import { XenditAdapter } from "./modules/payments/gateways/xendit/xendit.adapter";
+import { loadXenditConfig } from "./modules/payments/gateways/xendit/xendit.config";
 
 /** Where the provider simulators listen in sandbox mode, and how they reach the store back. */
 export interface SandboxLinks {
@@ -184,10 +192,19 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
   const paymentsConfig = loadPaymentsConfig(config, sandbox.storeUrl);
   const orders = new OrderService(dataSource, OrderEventOutbox.install(dataSource, eventBus, logger), orderingConfig);
   const tripayConfig = loadTripayConfig(config, sandbox.baseUrl);
-  const gateways = new GatewayRegistry().register(new TripayAdapter(tripayConfig), async (payment) => {
-    const answer = await postJson(`${sandbox.baseUrl}/tripay/__sim/transactions/${encodeURIComponent(payment.gatewayReference ?? "")}/pay`, {});
-    if (answer.status !== 200) throw new Error(`Tripay simulator refused to pay (HTTP ${answer.status})`);
-  });
+  // Gateways read their sandbox base URL from where the simulators really listen (a random port in tests).
+  const gatewayContext = { ...config, sandboxUrl: sandbox.baseUrl };
+  const simulatorPay = (path: (payment: { reference: string; gatewayReference: string | null }) => string) =>
+    async (payment: { reference: string; gatewayReference: string | null }) => {
+      const answer = await postJson(`${sandbox.baseUrl}${path(payment)}`, {});
+      if (answer.status !== 200) throw new Error(`the simulator refused to pay (HTTP ${answer.status})`);
+    };
+  const gateways = new GatewayRegistry()
+    .register(new TripayAdapter(tripayConfig), simulatorPay((p) => `/tripay/__sim/transactions/${encodeURIComponent(p.gatewayReference ?? "")}/pay`))
+    .register(new MidtransAdapter(loadMidtransConfig(config, sandbox.baseUrl)), midtransSandboxPayer(sandbox.baseUrl))
+    .register(new DuitkuAdapter(loadDuitkuConfig(config, sandbox.baseUrl)), duitkuSandboxPayer(sandbox.baseUrl))
+    .register(new TokopayAdapter(loadTokopayConfig(gatewayContext)), simulatorPay((p) => `/tokopay/__sim/orders/${encodeURIComponent(p.reference)}/pay`))
+    .register(new XenditAdapter(loadXenditConfig(gatewayContext)), simulatorPay((p) => `/xendit/__sim/invoices/${encodeURIComponent(p.gatewayReference ?? "")}/pay`));
   const payments = new PaymentService(dataSource, orders, gateways, queues, audit, paymentsConfig, logger);
   const manualTransfers = new ManualTransferService(dataSource, orders, new DiskProofStorage(paymentsConfig.proofDir), audit, paymentsConfig);
   webhooks.use(paymentWebhooks(payments, logger));
