@@ -25,6 +25,16 @@ import { loadPointsRules } from "./modules/points/points.config";
 import { PointsService } from "./modules/points/points.service";
 import { PointsResolver } from "./modules/points/points.resolver";
 import { pointsPermissions } from "./modules/points/points.permissions";
+// notifications: in-app notifications and reseller webhooks (issue 6)
+import { SecretBox } from "./core/secret-box";
+import { NotificationService } from "./modules/notifications/notifications.service";
+import { NotificationsResolver } from "./modules/notifications/notifications.resolver";
+import { notificationsPermissions } from "./modules/notifications/notifications.permissions";
+import { loadResellerWebhookConfig } from "./modules/notifications/reseller-webhook.config";
+import { RESELLER_WEBHOOK_QUEUE, ResellerWebhookService, type DeliveryJob } from "./modules/notifications/reseller-webhook.service";
+import { ResellerWebhookResolver } from "./modules/notifications/reseller-webhook.resolver";
+import { resellerWebhookPermissions } from "./modules/notifications/reseller-webhook.permissions";
+import { RESELLER_WEBHOOK_SWEEP_QUEUE, startResellerWebhookWorker } from "./modules/notifications/reseller-webhook.processor";
 import packageJson from "../package.json";
 
 /** Where the provider simulators listen in sandbox mode, and how they reach the store back. */
@@ -60,11 +70,20 @@ export async function compose(infra: Infrastructure, _sandbox: SandboxLinks): Pr
   const voucherAdmin = new VoucherAdminService(dataSource, audit);
   const points = new PointsService(dataSource, loadPointsRules());
 
+  // notifications (issue 6): other modules call notifications.notify(manager, ...) and webhooks.enqueue(manager, ...)
+  const secretBox = new SecretBox(config.encryptionKey);
+  const notifications = new NotificationService(dataSource, eventBus);
+  const webhookConfig = loadResellerWebhookConfig(config);
+  const webhookQueue = queues.get<DeliveryJob>(RESELLER_WEBHOOK_QUEUE);
+  const webhooks = new ResellerWebhookService(dataSource, webhookQueue, secretBox, webhookConfig, infra.logger);
+
   const resolvers = new Map<Function, object>([
     [SystemResolver, new SystemResolver({ name: "Lapak", version: packageJson.version, providersMode: config.providersMode })],
     [WalletResolver, new WalletResolver(wallet)],
     [PromotionsResolver, new PromotionsResolver(vouchers, voucherAdmin)],
     [PointsResolver, new PointsResolver(points)],
+    [NotificationsResolver, new NotificationsResolver(notifications)],
+    [ResellerWebhookResolver, new ResellerWebhookResolver(webhooks)],
   ]);
   for (const resolver of RESOLVERS) {
     if (!resolvers.has(resolver)) throw new Error(`resolver ${resolver.name} is not wired in the composition root`);
@@ -74,7 +93,7 @@ export async function compose(infra: Infrastructure, _sandbox: SandboxLinks): Pr
     pubSub: eventBus.pubSub,
     container: { get: (cls) => resolvers.get(cls as Function) },
   });
-  const permissions = mergePermissions([systemPermissions, walletPermissions, promotionsPermissions, pointsPermissions]);
+  const permissions = mergePermissions([systemPermissions, walletPermissions, promotionsPermissions, pointsPermissions, notificationsPermissions, resellerWebhookPermissions]);
 
   return {
     schema: applyPermissions(schema, permissions),
@@ -86,7 +105,9 @@ export async function compose(infra: Infrastructure, _sandbox: SandboxLinks): Pr
       { name: "queues", check: () => queues.ping() },
     ],
     simulators: [],
-    startWorker: async () => undefined,
+    startWorker: async () => {
+      await startResellerWebhookWorker(webhookQueue, queues.get(RESELLER_WEBHOOK_SWEEP_QUEUE), webhooks, webhookConfig);
+    },
     seedDemo: async (manager) => {
       await seedIdentity(manager, config.bcryptCost);
       await seedPromotions(manager);

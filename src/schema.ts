@@ -6,9 +6,11 @@ import { SystemResolver } from "./modules/system/system.resolver";
 import { WalletResolver } from "./modules/wallet/wallet.resolver";
 import { PromotionsResolver } from "./modules/promotions/promotions.resolver";
 import { PointsResolver } from "./modules/points/points.resolver";
+import { NotificationsResolver } from "./modules/notifications/notifications.resolver";
+import { ResellerWebhookResolver } from "./modules/notifications/reseller-webhook.resolver";
 
 /** Every resolver class of the API. schema.graphql is generated from this list. */
-export const RESOLVERS = [SystemResolver, WalletResolver, PromotionsResolver, PointsResolver] as const;
+export const RESOLVERS = [SystemResolver, WalletResolver, PromotionsResolver, PointsResolver, NotificationsResolver, ResellerWebhookResolver] as const;
 
 export interface SchemaOptions {
   pubSub: PubSub;

@@ -1,5 +1,6 @@
-import { createPubSub, type PubSub } from "@graphql-yoga/subscription";
+import { createPubSub } from "@graphql-yoga/subscription";
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
+import type { PubSub } from "type-graphql";
 import type Redis from "ioredis";
 
 /**
@@ -9,14 +10,25 @@ import type Redis from "ioredis";
  * Payloads cross Redis as JSON: publish plain JSON-safe values.
  */
 export class EventBus {
-  readonly pubSub: PubSub<Record<string, [unknown]>>;
+  private readonly raw: ReturnType<typeof createPubSub<Record<string, [unknown]>>>;
+  /**
+   * The PubSub handed to type-graphql. It adds the same prefix, so a
+   * `@Subscription({ topics: "NOTIFICATION", topicId })` hears exactly what
+   * `eventBus.publish("NOTIFICATION", id, payload)` sends.
+   */
+  readonly pubSub: PubSub;
 
   constructor(
     publishClient: Redis,
     subscribeClient: Redis,
     private readonly prefix: string,
   ) {
-    this.pubSub = createPubSub({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) });
+    this.raw = createPubSub({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) });
+    this.pubSub = {
+      publish: (topic, ...args) =>
+        args.length > 1 ? this.publish(topic, String(args[0]), args[1]) : this.publish(topic, undefined, args[0]),
+      subscribe: (topic, id) => this.subscribe(topic, id === undefined ? undefined : String(id)),
+    };
   }
 
   channel(topic: string, id?: string): string {
@@ -24,10 +36,10 @@ export class EventBus {
   }
 
   publish(topic: string, id: string | undefined, payload: unknown): void {
-    this.pubSub.publish(this.channel(topic, id), payload);
+    this.raw.publish(this.channel(topic, id), payload);
   }
 
   subscribe<T>(topic: string, id?: string): AsyncIterable<T> {
-    return this.pubSub.subscribe(this.channel(topic, id)) as AsyncIterable<T>;
+    return this.raw.subscribe(this.channel(topic, id)) as AsyncIterable<T>;
   }
 }

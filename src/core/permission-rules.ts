@@ -12,12 +12,23 @@ export const isAuthenticated = rule({ cache: "contextual" })((_parent, _args, ct
   ctx.viewer.kind === "user" ? true : unauthenticated(),
 );
 
-export const hasRole = (...roles: Role[]) =>
-  rule(`hasRole:${roles.join(",")}`, { cache: "contextual" })((_parent, _args, ctx: GraphQLContext) => {
-    if (ctx.viewer.kind !== "user") return unauthenticated();
-    const held = ctx.viewer.roles;
-    return roles.some((role) => held.includes(role)) ? true : forbidden();
-  });
+// graphql-shield refuses two different rule objects with the same name, so
+// every module asking for the same roles gets the same rule.
+const roleRules = new Map<string, ReturnType<ReturnType<typeof rule>>>();
+
+export const hasRole = (...roles: Role[]) => {
+  const name = `hasRole:${roles.join(",")}`;
+  let roleRule = roleRules.get(name);
+  if (!roleRule) {
+    roleRule = rule(name, { cache: "contextual" })((_parent, _args, ctx: GraphQLContext) => {
+      if (ctx.viewer.kind !== "user") return unauthenticated();
+      const held = ctx.viewer.roles;
+      return roles.some((role) => held.includes(role)) ? true : forbidden();
+    });
+    roleRules.set(name, roleRule);
+  }
+  return roleRule;
+};
 
 /** Reseller API tokens carry scopes; a signed-in session is not limited by them. */
 export const hasScope = (scope: string) =>
