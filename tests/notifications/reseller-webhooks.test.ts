@@ -135,6 +135,16 @@ describe("Reseller webhooks: signed, retried, logged and resendable", function (
     await execAs(schema, reseller.viewer, SET, { url: receiverUrl });
   });
 
+  it("parallel first calls create one endpoint and show its secret once", async () => {
+    const fresh = await createReseller();
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => execAs(schema, fresh.viewer, SET, { url: `${receiverUrl}?n=${i}` })));
+    expect(results.map((result) => result.code)).to.deep.equal(Array(12).fill(undefined));
+    const secrets = results.map((result) => result.data!.setWebhookEndpoint.secret).filter((secret) => secret !== null);
+    expect(secrets).to.have.length(1);
+    const endpoint = await dataSource.getRepository(ResellerWebhookEndpoint).findOneByOrFail({ userId: fresh.id });
+    expect(new SecretBox(store.infra.config.encryptionKey).open(endpoint.secretSealed)).to.equal(secrets[0]);
+  });
+
   it("refuses bad URLs with BAD_USER_INPUT and changes nothing; non-resellers are refused", async () => {
     const before = await dataSource.getRepository(ResellerWebhookEndpoint).findOneByOrFail({ userId: reseller.id });
     for (const url of ["ftp://example.com/hook", "https://user:pass@example.com/hook", "not a url", `https://example.com/${"x".repeat(600)}`]) {

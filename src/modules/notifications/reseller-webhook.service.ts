@@ -71,20 +71,19 @@ export class ResellerWebhookService {
     const url = checkWebhookUrl(rawUrl, this.config.allowPrivateHosts);
     return this.dataSource.transaction(async (manager) => {
       await this.assertReseller(manager, userId);
-      const existing = await manager.findOne(ResellerWebhookEndpoint, { where: { userId }, lock: { mode: "pessimistic_write" } });
-      if (existing) {
-        await manager.update(ResellerWebhookEndpoint, { id: existing.id }, { url });
-        return { endpoint: await manager.findOneByOrFail(ResellerWebhookEndpoint, { id: existing.id }), secret: null };
-      }
+      // One upsert, so parallel first calls cannot both create (nor deadlock on gap locks).
+      // The row keeps the id of whichever insert created it: ours means the secret is ours to show.
       const secret = newSecret();
       const id = ulid();
-      // A concurrent first call loses on the unique user index and is told to retry.
       await manager
-        .insert(ResellerWebhookEndpoint, { id, userId, url, secretSealed: this.box.seal(secret), secretRotatedAt: new Date() })
-        .catch((error: { code?: string }) => {
-          throw error.code === "ER_DUP_ENTRY" ? conflict("The webhook endpoint was just set; try again") : error;
-        });
-      return { endpoint: await manager.findOneByOrFail(ResellerWebhookEndpoint, { id }), secret };
+        .createQueryBuilder()
+        .insert()
+        .into(ResellerWebhookEndpoint)
+        .values({ id, userId, url, secretSealed: this.box.seal(secret), secretRotatedAt: new Date() })
+        .orUpdate(["url"], ["user_id"])
+        .execute();
+      const endpoint = await manager.findOneByOrFail(ResellerWebhookEndpoint, { userId });
+      return { endpoint, secret: endpoint.id === id ? secret : null };
     });
   }
 
