@@ -32,7 +32,6 @@ import { PointsService } from "./modules/points/points.service";
 import { PointsResolver } from "./modules/points/points.resolver";
 import { pointsPermissions } from "./modules/points/points.permissions";
 // fulfillment: Digiflazz supplier + purchase engine (issue 6)
-import { installAfterCommit } from "./core/after-commit";
 import { loadDigiflazzConfig } from "./modules/fulfillment/digiflazz/digiflazz.config";
 import { DigiflazzClient } from "./modules/fulfillment/digiflazz/digiflazz.client";
 import { digiflazzWebhookRouter } from "./modules/fulfillment/digiflazz/digiflazz.webhook";
@@ -56,6 +55,16 @@ import { SettingsService } from "./modules/cms/settings.service";
 import { CmsResolver } from "./modules/cms/cms.resolver";
 import { cmsPermissions } from "./modules/cms/cms.permissions";
 import { seedCms } from "./modules/cms/cms.seed";
+// notifications: in-app notifications and reseller webhooks (issue 6)
+import { SecretBox } from "./core/secret-box";
+import { NotificationService } from "./modules/notifications/notifications.service";
+import { NotificationsResolver } from "./modules/notifications/notifications.resolver";
+import { notificationsPermissions } from "./modules/notifications/notifications.permissions";
+import { loadResellerWebhookConfig } from "./modules/notifications/reseller-webhook.config";
+import { RESELLER_WEBHOOK_QUEUE, ResellerWebhookService, type DeliveryJob } from "./modules/notifications/reseller-webhook.service";
+import { ResellerWebhookResolver } from "./modules/notifications/reseller-webhook.resolver";
+import { resellerWebhookPermissions } from "./modules/notifications/reseller-webhook.permissions";
+import { RESELLER_WEBHOOK_SWEEP_QUEUE, startResellerWebhookWorker } from "./modules/notifications/reseller-webhook.processor";
 import packageJson from "../package.json";
 // ordering + payments
 import { OrderEventOutbox } from "./modules/ordering/order-events";
@@ -135,6 +144,8 @@ export function allPermissions() {
     cmsPermissions,
     orderingPermissions,
     paymentsPermissions,
+    notificationsPermissions,
+    resellerWebhookPermissions,
   ]);
 }
 
@@ -145,7 +156,6 @@ export function allPermissions() {
 export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Promise<Composition> {
   const { config, dataSource, redis, queues, eventBus, logger } = infra;
   const webhooks = Router();
-  installAfterCommit(dataSource);
 
   const audit = new AuditService(dataSource);
 
@@ -211,6 +221,13 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
 
   const services: Services = { audit, catalog, catalogImport, catalogCache, pricing, cms, settings, orders, payments, manualTransfers };
 
+  // notifications (issue 6): other modules call notifications.notify(manager, ...) and webhooks.enqueue(manager, ...)
+  const secretBox = new SecretBox(config.encryptionKey);
+  const notifications = new NotificationService(dataSource, eventBus);
+  const webhookConfig = loadResellerWebhookConfig(config);
+  const webhookQueue = queues.get<DeliveryJob>(RESELLER_WEBHOOK_QUEUE);
+  const resellerWebhooks = new ResellerWebhookService(dataSource, webhookQueue, secretBox, webhookConfig, infra.logger);
+
   const resolvers = new Map<Function, object>([
     [SystemResolver, new SystemResolver({ name: "Lapak", version: packageJson.version, providersMode: config.providersMode })],
     ...identity.resolvers,
@@ -225,6 +242,8 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
     [CmsResolver, new CmsResolver(cms, settings)],
     [OrderingResolver, new OrderingResolver(orders)],
     [PaymentsResolver, new PaymentsResolver(payments, manualTransfers, orders)],
+    [NotificationsResolver, new NotificationsResolver(notifications)],
+    [ResellerWebhookResolver, new ResellerWebhookResolver(resellerWebhooks)],
   ]);
   for (const resolver of RESOLVERS) {
     if (!resolvers.has(resolver)) throw new Error(`resolver ${resolver.name} is not wired in the composition root`);
@@ -253,6 +272,7 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
       await startNotificationProcessor(queues, outbox);
       await startOrderExpiry(queues, orders, orderingConfig.expirySweepSeconds, logger);
       await startPaymentProcessors(queues, payments, paymentsConfig.pollEverySeconds, logger);
+      await startResellerWebhookWorker(webhookQueue, queues.get(RESELLER_WEBHOOK_SWEEP_QUEUE), resellerWebhooks, webhookConfig);
     },
     seedDemo: async (manager) => {
       await seedIdentity(manager, config.bcryptCost);

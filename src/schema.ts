@@ -15,6 +15,8 @@ import { PricingResolver } from "./modules/pricing/pricing.resolver";
 import { CmsResolver } from "./modules/cms/cms.resolver";
 import { OrderingResolver } from "./modules/ordering/ordering.resolver";
 import { PaymentsResolver } from "./modules/payments/payments.resolver";
+import { NotificationsResolver } from "./modules/notifications/notifications.resolver";
+import { ResellerWebhookResolver } from "./modules/notifications/reseller-webhook.resolver";
 
 /** Every resolver class of the API. schema.graphql is generated from this list. */
 export const RESOLVERS = [
@@ -35,6 +37,9 @@ export const RESOLVERS = [
   // ordering, payments (issue 5)
   OrderingResolver,
   PaymentsResolver,
+  // notifications, reseller webhooks (issue 6)
+  NotificationsResolver,
+  ResellerWebhookResolver,
 ] as const;
 
 export interface SchemaOptions {

@@ -15,7 +15,7 @@ export class HttpTimeoutError extends Error {}
  */
 export async function httpRequest(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {},
+  options: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number; redirect?: "follow" | "manual" | "error" } = {},
 ): Promise<HttpAnswer> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   let response: Response;
@@ -25,6 +25,7 @@ export async function httpRequest(
       headers: options.headers,
       body: options.body,
       signal: AbortSignal.timeout(timeoutMs),
+      redirect: options.redirect,
     });
   } catch (error) {
     if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {

@@ -4,6 +4,7 @@ import type { AppConfig } from "./config";
 import type { Logger } from "./logger";
 import { createDataSource, ensureDatabase, type DatabaseType } from "./database";
 import { redactUrl } from "./env";
+import { AfterCommitSubscriber } from "./after-commit";
 import { EventBus } from "./event-bus";
 import { QueueRegistry } from "./queues";
 import { createRedis, pingRedis } from "./redis";
@@ -38,6 +39,7 @@ export class Infrastructure {
       );
     });
     const dataSource = await createDataSource(target, config.databasePoolSize).initialize();
+    dataSource.subscribers.push(new AfterCommitSubscriber(logger)); // publishes and job adds wait for commit
     const redis = createRedis(config.redisUrl, { name: "lapak" });
     const subscriber = createRedis(config.redisUrl, { name: "lapak-sub" });
     for (const client of [redis, subscriber]) client.on("error", (error) => logger.warn("redis error", { error: error.message }));

@@ -1,7 +1,6 @@
 import http from "node:http";
 import express from "express";
 import { ulid } from "ulid";
-import { installAfterCommit } from "../../src/core/after-commit";
 import { Infrastructure } from "../../src/core/infrastructure";
 import { createLogger } from "../../src/core/logger";
 import { SandboxServer } from "../../src/sandbox/sandbox-server";
@@ -33,7 +32,6 @@ export async function startEngine(options: { worker?: boolean; prefix?: string }
   const config = testConfig({ REDIS_PREFIX: options.prefix ?? `${TEST_REDIS_PREFIX}_engine` });
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL || "error", format: "json" });
   const infra = await Infrastructure.connect(config, logger);
-  installAfterCommit(infra.dataSource);
   const queue = infra.queues.get<SupplierJob>(SUPPLIER_QUEUE);
   await queue.obliterate({ force: true }); // leftovers of an earlier run
 

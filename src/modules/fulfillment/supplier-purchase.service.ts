@@ -92,7 +92,7 @@ export class SupplierPurchaseService {
     if (row.sku !== input.sku || row.customerNo !== input.customerNo || row.maxPrice !== input.maxPrice) {
       throw conflict("This order item already has a supplier purchase with other details", { purchaseId: row.id });
     }
-    if (row.id === id) afterCommit(manager, async () => void (await this.enqueue(row.id, row.attempts)), (error) => this.logEnqueueFailure(row.id, error));
+    if (row.id === id) await afterCommit(manager, () => this.enqueue(row.id, row.attempts).catch((error: Error) => this.logEnqueueFailure(row.id, error)));
     return row;
   }
 
@@ -357,7 +357,7 @@ export class SupplierPurchaseService {
       Object.assign(row, { lockToken: null, lockedUntil: null, nextCheckAt: now });
       await manager.save(row);
       await this.deps.audit.record(manager, { actorId: input.actorId, action: "supplier_purchase.retry", targetType: "supplier_purchase", targetId: row.id, before, after: snapshot(row), ip: input.ip ?? null });
-      afterCommit(manager, async () => void (await this.enqueue(row.id, row.attempts)), (error) => this.logEnqueueFailure(row.id, error));
+      await afterCommit(manager, () => this.enqueue(row.id, row.attempts).catch((error: Error) => this.logEnqueueFailure(row.id, error)));
       return row;
     });
     return saved;
