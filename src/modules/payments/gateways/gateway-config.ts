@@ -14,6 +14,8 @@ export function readGatewaySettings<T>(
     env: EnvReader;
     baseUrl: (name: string, live: string, sandbox: string) => string;
     credential: (name: string, sandboxValue: string) => string;
+    /** a comma-separated list ("a, b,c" → ["a","b","c"]) */
+    list: (name: string, fallback: string) => string[];
   }) => T,
 ): T {
   const env = new EnvReader(source);
@@ -26,6 +28,12 @@ export function readGatewaySettings<T>(
       if (value === "") env.problems.push(`${name} is required when PROVIDERS_MODE=live`);
       return value;
     },
+    list: (name, fallback) =>
+      env
+        .str(name, fallback)
+        .split(",")
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0),
   });
   if (env.problems.length > 0) throw new ConfigError(env.problems);
   return result;

@@ -1,5 +1,5 @@
-import type { EnvReader } from "../../../../core/env";
-import { gatewayBaseUrl, gatewayCredential, gatewayList, loadGatewayConfig, type GatewayEnvContext } from "../gateway-env";
+import type { AppConfig } from "../../../../core/config";
+import { readGatewaySettings } from "../gateway-config";
 
 export interface TokopayConfig {
   /** Includes /v1, e.g. https://api.tokopay.id/v1 */
@@ -21,19 +21,16 @@ export const TOKOPAY_SANDBOX_CREDENTIALS = {
 export const TOKOPAY_WEBHOOK_IP = "178.128.104.179";
 export const TOKOPAY_DEFAULT_CHANNELS = "QRIS,QRISREALTIME,BRIVA,BCAVA,BNIVA,MANDIRIVA,PERMATAVA,DANABALANCE,OVOBALANCE,SHOPEEPAYBALANCE";
 
-export function readTokopayConfig(env: EnvReader, app: GatewayEnvContext): TokopayConfig {
+/** TOKOPAY_* settings; `app.sandboxUrl` is where the simulators listen (Tokopay is mounted at /tokopay). */
+export function loadTokopayConfig(app: Pick<AppConfig, "providersMode" | "sandboxUrl">, source: NodeJS.ProcessEnv = process.env): TokopayConfig {
   const sandbox = app.providersMode === "sandbox";
-  return {
-    baseUrl: gatewayBaseUrl(env, app, "TOKOPAY_BASE_URL", "https://api.tokopay.id/v1", "/tokopay/v1"),
-    merchantId: gatewayCredential(env, app, "TOKOPAY_MERCHANT_ID", TOKOPAY_SANDBOX_CREDENTIALS.merchantId),
-    secret: gatewayCredential(env, app, "TOKOPAY_SECRET", TOKOPAY_SANDBOX_CREDENTIALS.secret),
+  return readGatewaySettings(app, source, ({ env, baseUrl, credential, list }) => ({
+    baseUrl: baseUrl("TOKOPAY_BASE_URL", "https://api.tokopay.id/v1", `${app.sandboxUrl}/tokopay/v1`),
+    merchantId: credential("TOKOPAY_MERCHANT_ID", TOKOPAY_SANDBOX_CREDENTIALS.merchantId),
+    secret: credential("TOKOPAY_SECRET", TOKOPAY_SANDBOX_CREDENTIALS.secret),
     // the simulator calls from loopback in sandbox mode
-    allowedIps: gatewayList(env, "TOKOPAY_ALLOWED_IPS", sandbox ? `${TOKOPAY_WEBHOOK_IP},127.0.0.1,::1` : TOKOPAY_WEBHOOK_IP),
-    channels: gatewayList(env, "TOKOPAY_CHANNELS", TOKOPAY_DEFAULT_CHANNELS),
+    allowedIps: list("TOKOPAY_ALLOWED_IPS", sandbox ? `${TOKOPAY_WEBHOOK_IP},127.0.0.1,::1` : TOKOPAY_WEBHOOK_IP),
+    channels: list("TOKOPAY_CHANNELS", TOKOPAY_DEFAULT_CHANNELS),
     timeoutMs: env.int("TOKOPAY_TIMEOUT_MS", 15_000, 100, 120_000),
-  };
+  }));
 }
-
-/** Reads the settings at boot; throws ConfigError listing every problem. */
-export const loadTokopayConfig = (app: GatewayEnvContext, source: NodeJS.ProcessEnv = process.env) =>
-  loadGatewayConfig(readTokopayConfig, app, source);
