@@ -55,6 +55,17 @@ describe("The store over HTTP", () => {
     expect(response.status).to.equal(413);
   });
 
+  it("refuses introspection when it is turned off (production default)", async () => {
+    const closed = await startTestStore({ GRAPHQL_INTROSPECTION: "false", APP_ROLE: "api" });
+    try {
+      const response = await gql(closed.url!, "{ __schema { queryType { name } } }");
+      expect(response.errors?.[0].extensions?.code).to.equal("GRAPHQL_VALIDATION_FAILED");
+      expect((await gql(closed.url!, "{ serverInfo { name } }")).data).to.deep.equal({ serverInfo: { name: "Lapak" } });
+    } finally {
+      await stopStore(closed);
+    }
+  });
+
   describe("when Redis becomes unreachable", () => {
     let proxy: TcpProxy;
     let own: RunningStore;
