@@ -27,7 +27,7 @@ import { VoucherAdminService } from "./modules/promotions/voucher-admin.service"
 import { PromotionsResolver } from "./modules/promotions/promotions.resolver";
 import { promotionsPermissions } from "./modules/promotions/promotions.permissions";
 import { seedPromotions } from "./modules/promotions/promotions.seed";
-import { loadPointsRules } from "./modules/points/points.config";
+import { pointsRulesFromSettings } from "./modules/points/points.config";
 import { PointsService } from "./modules/points/points.service";
 import { PointsResolver } from "./modules/points/points.resolver";
 import { pointsPermissions } from "./modules/points/points.permissions";
@@ -167,7 +167,6 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
   const wallet = new WalletService(dataSource, audit);
   const vouchers = new VoucherService(dataSource);
   const voucherAdmin = new VoucherAdminService(dataSource, audit);
-  const points = new PointsService(dataSource, loadPointsRules());
 
   // fulfillment: Digiflazz supplier + purchase engine (issue 6)
   const digiflazzConfig = loadDigiflazzConfig(config, { sandboxUrl: sandbox.baseUrl, storeUrl: sandbox.storeUrl });
@@ -195,6 +194,8 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
   const catalogImport = new CatalogImportService(dataSource, audit, catalog, pricing);
   const cms = new CmsService(dataSource, audit);
   const settings = new SettingsService(dataSource, audit);
+  // points rules live in the store settings (one source of truth), read on every earn/redemption
+  const points = new PointsService(dataSource, async (manager) => pointsRulesFromSettings(await settings.get(manager)));
   
 
   // ordering + payments (hooks: fulfilment, vouchers/points and the wallet plug in at integration)
