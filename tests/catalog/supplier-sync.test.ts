@@ -7,6 +7,7 @@ import { FulfilmentKind } from "../../src/modules/catalog/catalog.enums";
 import { Product } from "../../src/modules/catalog/product.entity";
 import { SupplierSyncReport } from "../../src/modules/catalog/supplier-sync-report.entity";
 import { loadSupplierSyncConfig } from "../../src/modules/catalog/supplier-sync.config";
+import { scheduleSupplierSync, startSupplierSyncProcessor } from "../../src/modules/catalog/supplier-sync.processor";
 import { Variant } from "../../src/modules/catalog/variant.entity";
 import { VariantPrice } from "../../src/modules/pricing/variant-price.entity";
 import { ConfigError } from "../../src/core/config";
@@ -188,6 +189,23 @@ describe("Digiflazz price-list sync against the simulator", function () {
     expect(audits).to.have.length(1);
     expect(audits[0]).to.deep.include({ actorId: "01TESTADM1N000000000000000", targetType: "supplier_sync_report" });
     expect(await store.infra.dataSource.getRepository(ActivityLog).countBy({ action: "catalog.supplier_sync" })).to.equal(stored);
+  });
+
+  it("the worker's repeatable job runs a SCHEDULED sync; interval 0 removes the schedule", async () => {
+    const queue = store.infra.queues.get(`catalog-supplier-sync-test-${Date.now()}`);
+    await startSupplierSyncProcessor(queue, store.composition.services.supplierSync, 5, store.infra.logger);
+    expect((await queue.getRepeatableJobs()).map((job) => job.every)).to.deep.equal([5 * 60_000]);
+    const job = await queue.add("sync", {});
+    const result = (await job.finished()) as { reportId: string; status: string };
+    expect(result.status).to.equal("OK");
+    const report = await store.infra.dataSource.getRepository(SupplierSyncReport).findOneByOrFail({ id: result.reportId });
+    expect(report).to.deep.include({ trigger: "SCHEDULED", actorId: null, status: "OK" });
+    // the change the rc 83 refusal left out is applied by the next run that can read the list
+    expect(report.changes.map((change) => [change.supplierSku, change.action])).to.deep.equal([["DANA50", "UPDATED"]]);
+    await scheduleSupplierSync(queue, 15); // a new interval replaces the old one
+    expect((await queue.getRepeatableJobs()).map((job) => job.every)).to.deep.equal([15 * 60_000]);
+    await scheduleSupplierSync(queue, 0); // off
+    expect(await queue.getRepeatableJobs()).to.deep.equal([]);
   });
 
   it("reads its schedule and threshold from the environment: 0 is off, shorter than the rc 83 window is refused", () => {

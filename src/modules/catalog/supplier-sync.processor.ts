@@ -20,6 +20,11 @@ export async function startSupplierSyncProcessor(queue: Queue.Queue, sync: Suppl
       return { reportId: id, status };
     }),
   );
+  await scheduleSupplierSync(queue, intervalMinutes);
+}
+
+/** Replaces whatever schedule the queue holds with one every `intervalMinutes` (0: none). */
+export async function scheduleSupplierSync(queue: Queue.Queue, intervalMinutes: number): Promise<void> {
   for (const repeatable of await queue.getRepeatableJobs()) await queue.removeRepeatableByKey(repeatable.key);
   if (intervalMinutes > 0) {
     await queue.add("sync", {}, { repeat: { every: intervalMinutes * 60_000 }, jobId: "catalog-supplier-sync", removeOnComplete: 20, removeOnFail: 50 });
