@@ -27,7 +27,7 @@ import { VoucherAdminService } from "./modules/promotions/voucher-admin.service"
 import { PromotionsResolver } from "./modules/promotions/promotions.resolver";
 import { promotionsPermissions } from "./modules/promotions/promotions.permissions";
 import { seedPromotions } from "./modules/promotions/promotions.seed";
-import { loadPointsRules } from "./modules/points/points.config";
+import { pointsRulesFromSettings } from "./modules/points/points.config";
 import { PointsService } from "./modules/points/points.service";
 import { PointsResolver } from "./modules/points/points.resolver";
 import { pointsPermissions } from "./modules/points/points.permissions";
@@ -55,6 +55,11 @@ import { SettingsService } from "./modules/cms/settings.service";
 import { CmsResolver } from "./modules/cms/cms.resolver";
 import { cmsPermissions } from "./modules/cms/cms.permissions";
 import { seedCms } from "./modules/cms/cms.seed";
+// catalog: Digiflazz price-list sync (issue 4)
+import { SupplierSyncService } from "./modules/catalog/supplier-sync.service";
+import { loadSupplierSyncConfig } from "./modules/catalog/supplier-sync.config";
+import { SupplierSyncResolver } from "./modules/catalog/supplier-sync.resolver";
+import { SUPPLIER_SYNC_QUEUE, startSupplierSyncProcessor } from "./modules/catalog/supplier-sync.processor";
 // notifications: in-app notifications and reseller webhooks (issue 6)
 import { SecretBox } from "./core/secret-box";
 import { NotificationService } from "./modules/notifications/notifications.service";
@@ -113,6 +118,7 @@ export interface Services {
   orders: OrderService;
   payments: PaymentService;
   manualTransfers: ManualTransferService;
+  supplierSync: SupplierSyncService;
 }
 
 export interface Composition {
@@ -167,7 +173,6 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
   const wallet = new WalletService(dataSource, audit);
   const vouchers = new VoucherService(dataSource);
   const voucherAdmin = new VoucherAdminService(dataSource, audit);
-  const points = new PointsService(dataSource, loadPointsRules());
 
   // fulfillment: Digiflazz supplier + purchase engine (issue 6)
   const digiflazzConfig = loadDigiflazzConfig(config, { sandboxUrl: sandbox.baseUrl, storeUrl: sandbox.storeUrl });
@@ -195,6 +200,11 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
   const catalogImport = new CatalogImportService(dataSource, audit, catalog, pricing);
   const cms = new CmsService(dataSource, audit);
   const settings = new SettingsService(dataSource, audit);
+  // points rules live in the store settings (one source of truth), read on every earn/redemption
+  const points = new PointsService(dataSource, async (manager) => pointsRulesFromSettings(await settings.get(manager)));
+  // Digiflazz price-list sync: admin mutation + repeatable job (CATALOG_SYNC_INTERVAL_MINUTES)
+  const supplierSyncConfig = loadSupplierSyncConfig();
+  const supplierSync = new SupplierSyncService(dataSource, audit, catalog, pricing, supplier, supplierSyncConfig);
   
 
   // ordering + payments (hooks: fulfilment, vouchers/points and the wallet plug in at integration)
@@ -219,7 +229,7 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
   const manualTransfers = new ManualTransferService(dataSource, orders, new DiskProofStorage(paymentsConfig.proofDir), audit, paymentsConfig);
   webhooks.use(paymentWebhooks(payments, logger));
 
-  const services: Services = { audit, catalog, catalogImport, catalogCache, pricing, cms, settings, orders, payments, manualTransfers };
+  const services: Services = { audit, catalog, catalogImport, catalogCache, pricing, cms, settings, orders, payments, manualTransfers, supplierSync };
 
   // notifications (issue 6): other modules call notifications.notify(manager, ...) and webhooks.enqueue(manager, ...)
   const secretBox = new SecretBox(config.encryptionKey);
@@ -240,6 +250,7 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
     [VariantFieldsResolver, new VariantFieldsResolver(pricing)],
     [PricingResolver, new PricingResolver(pricing)],
     [CmsResolver, new CmsResolver(cms, settings)],
+    [SupplierSyncResolver, new SupplierSyncResolver(supplierSync)],
     [OrderingResolver, new OrderingResolver(orders)],
     [PaymentsResolver, new PaymentsResolver(payments, manualTransfers, orders)],
     [NotificationsResolver, new NotificationsResolver(notifications)],
@@ -273,6 +284,7 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
       await startOrderExpiry(queues, orders, orderingConfig.expirySweepSeconds, logger);
       await startPaymentProcessors(queues, payments, paymentsConfig.pollEverySeconds, logger);
       await startResellerWebhookWorker(webhookQueue, queues.get(RESELLER_WEBHOOK_SWEEP_QUEUE), resellerWebhooks, webhookConfig);
+      await startSupplierSyncProcessor(queues.get(SUPPLIER_SYNC_QUEUE), supplierSync, supplierSyncConfig.intervalMinutes, logger);
     },
     seedDemo: async (manager) => {
       await seedIdentity(manager, config.bcryptCost);

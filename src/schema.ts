@@ -10,6 +10,7 @@ import { AuditResolver } from "./modules/audit/audit.resolver";
 import { WalletResolver } from "./modules/wallet/wallet.resolver";
 import { PromotionsResolver } from "./modules/promotions/promotions.resolver";
 import { PointsResolver } from "./modules/points/points.resolver";
+import { SupplierSyncResolver } from "./modules/catalog/supplier-sync.resolver";
 import { CatalogResolver, ProductFieldsResolver, VariantFieldsResolver } from "./modules/catalog/catalog.resolver";
 import { PricingResolver } from "./modules/pricing/pricing.resolver";
 import { CmsResolver } from "./modules/cms/cms.resolver";
@@ -34,6 +35,7 @@ export const RESOLVERS = [
   VariantFieldsResolver,
   PricingResolver,
   CmsResolver,
+  SupplierSyncResolver,
   // ordering, payments (issue 5)
   OrderingResolver,
   PaymentsResolver,

@@ -31,7 +31,7 @@ describe("Voucher, points and wallet inside one checkout transaction", function 
     const audit = new AuditService();
     const wallet = new WalletService(dataSource, audit);
     const vouchers = new VoucherService(dataSource);
-    const points = new PointsService(dataSource, { rupiahPerPointEarned: 1000, pointValueRupiah: 10, maxRedeemShareBps: 5000 });
+    const points = new PointsService(dataSource, async () => ({ rupiahPerPointEarned: 1000, pointValueRupiah: 10, maxRedeemShareBps: 5000 }));
     const adminId = (await createTestUser(dataSource, [Role.ADMIN])).id;
     const { voucher } = await new VoucherAdminService(dataSource, audit).create(
       { actorId: adminId },

@@ -3,7 +3,7 @@ import type { GraphQLSchema } from "graphql";
 import type { DataSource } from "typeorm";
 import { ulid } from "ulid";
 import type { RunningStore } from "../../src/boot";
-import { loadPointsRules } from "../../src/modules/points/points.config";
+import { pointsRulesFromSettings } from "../../src/modules/points/points.config";
 import { PointMutation, PointMutationType } from "../../src/modules/points/point-mutation.entity";
 import { PointsService } from "../../src/modules/points/points.service";
 import { sharedStore } from "../helpers/store";
@@ -24,7 +24,7 @@ describe("Points: earn, redeem within the cap, reverse exactly once", function (
   before(async () => {
     store = await sharedStore();
     dataSource = store.infra.dataSource;
-    points = new PointsService(dataSource, RULES);
+    points = new PointsService(dataSource, async () => RULES);
   });
 
   const earn = (userId: string, amountPaid: number, orderId = ulid()) => dataSource.transaction((m) => points.earn(m, { userId, orderId, amountPaid }));
@@ -116,11 +116,28 @@ describe("Points: earn, redeem within the cap, reverse exactly once", function (
     await expectLedgerConsistent(dataSource, POINTS_TABLES, user.id);
   });
 
-  it("reads its rules from the environment and refuses bad values", () => {
-    expect(loadPointsRules({})).to.deep.equal({ rupiahPerPointEarned: 1000, pointValueRupiah: 1, maxRedeemShareBps: 5000 });
-    expect(loadPointsRules({ POINTS_EARN_RUPIAH_PER_POINT: "0", POINTS_REDEEM_VALUE_RUPIAH: "5", POINTS_MAX_REDEEM_SHARE_BPS: "10000" }))
-      .to.deep.equal({ rupiahPerPointEarned: 0, pointValueRupiah: 5, maxRedeemShareBps: 10000 });
-    expect(() => loadPointsRules({ POINTS_MAX_REDEEM_SHARE_BPS: "12000", POINTS_REDEEM_VALUE_RUPIAH: "0" })).to.throw(/POINTS_MAX_REDEEM_SHARE_BPS.*POINTS_REDEEM_VALUE_RUPIAH|POINTS_REDEEM_VALUE_RUPIAH.*POINTS_MAX_REDEEM_SHARE_BPS/);
+  it("reads its rules from the store settings, so an admin change applies to the next earn without a restart", async () => {
+    const settings = store.composition.services.settings;
+    const fromSettings = new PointsService(dataSource, async (manager) => pointsRulesFromSettings(await settings.get(manager)));
+    const admin = { userId: "01TESTADM1N000000000000000", ip: "127.0.0.1" };
+    const defaults = await fromSettings.currentRules();
+    expect(defaults).to.deep.equal({ rupiahPerPointEarned: 1000, pointValueRupiah: 1, maxRedeemShareBps: 5000 });
+    const user = await createTestUser(dataSource);
+    try {
+      await settings.update(admin, { pointsEarnPerRupiah: 500, pointValueRupiah: 10, pointsMaxRedeemShareBp: 2000 });
+      const earned = await dataSource.transaction((m) => fromSettings.earn(m, { userId: user.id, orderId: ulid(), amountPaid: 5_000 }));
+      expect(earned).to.deep.equal({ points: 10, applied: true });
+      // the cap follows the new share too: 20% of Rp100 is Rp20 = 2 points at Rp10
+      await dataSource.transaction((m) => fromSettings.redeem(m, { userId: user.id, orderId: ulid(), points: 2, orderTotal: 100 }));
+      const tooMany = await settle([dataSource.transaction((m) => fromSettings.redeem(m, { userId: user.id, orderId: ulid(), points: 3, orderTotal: 100 }))]);
+      expect(tooMany.failed).to.deep.equal(["BAD_USER_INPUT"]);
+      // the composed store reads the same settings (myPoints shows them)
+      const schema = await composedSchema(store);
+      const mine = await execAs(schema, user.viewer, "{ myPoints { rupiahPerPointEarned pointValueRupiah maxRedeemShareBps balance } }");
+      expect(mine.data!.myPoints).to.deep.equal({ rupiahPerPointEarned: 500, pointValueRupiah: 10, maxRedeemShareBps: 2000, balance: 8 });
+    } finally {
+      await settings.update(admin, { pointsEarnPerRupiah: 1000, pointValueRupiah: 1, pointsMaxRedeemShareBp: 5000 });
+    }
   });
 
   describe("myPoints over GraphQL", () => {

@@ -10,6 +10,8 @@ export const catalogPermissions = {
     productBySlug: isPublic,
     variantsForPriceReview: admin,
     exportCatalog: admin,
+    supplierSyncReports: admin,
+    supplierSyncReport: admin,
   },
   Mutation: {
     saveCategory: admin,
@@ -19,6 +21,7 @@ export const catalogPermissions = {
     saveVariant: admin,
     clearPriceReview: admin,
     importCatalog: admin,
+    runSupplierSync: admin,
   },
   Category: isPublic,
   InputOption: isPublic,
@@ -38,4 +41,6 @@ export const catalogPermissions = {
   ImportReport: admin,
   ImportRowError: admin,
   ExportFile: admin,
+  SupplierSyncReport: admin,
+  SupplierSyncChange: admin,
 };

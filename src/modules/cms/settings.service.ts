@@ -1,4 +1,4 @@
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import { ulid } from "ulid";
 import type { Actor } from "../../core/actor";
 import { badInput } from "../../core/errors";
@@ -13,8 +13,9 @@ export class SettingsService {
     private readonly audit: AuditService,
   ) {}
 
-  async get(): Promise<StoreSettings> {
-    const rows = await this.dataSource.getRepository(StoreSetting).find();
+  /** Pass a transaction's manager to read inside it (e.g. points rules during checkout). */
+  async get(manager: EntityManager = this.dataSource.manager): Promise<StoreSettings> {
+    const rows = await manager.find(StoreSetting);
     const settings: StoreSettings = { ...SETTING_DEFAULTS };
     for (const row of rows) {
       if (row.key in SETTING_DEFAULTS) (settings as unknown as Record<string, unknown>)[row.key] = row.value;

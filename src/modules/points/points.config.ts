@@ -1,10 +1,9 @@
-import { ConfigError } from "../../core/config";
-import { EnvReader } from "../../core/env";
+import type { EntityManager } from "typeorm";
 
 /**
- * The store's points rules. Injected into PointsService by the composition
- * root; read from the environment for now (the CMS store settings will
- * provide them later, so nothing else reads these variables).
+ * The store's points rules. The store settings (cms) are their one source of
+ * truth: the composition root injects a getter that reads them, so an admin
+ * change applies to the next earn or redemption without a restart.
  */
 export interface PointsRules {
   /** One point for every this many rupiah paid; 0 turns earning off. */
@@ -15,13 +14,20 @@ export interface PointsRules {
   maxRedeemShareBps: number;
 }
 
-export function loadPointsRules(source: NodeJS.ProcessEnv = process.env): PointsRules {
-  const env = new EnvReader(source);
-  const rules: PointsRules = {
-    rupiahPerPointEarned: env.int("POINTS_EARN_RUPIAH_PER_POINT", 1000, 0, 1_000_000_000),
-    pointValueRupiah: env.int("POINTS_REDEEM_VALUE_RUPIAH", 1, 1, 1_000_000),
-    maxRedeemShareBps: env.int("POINTS_MAX_REDEEM_SHARE_BPS", 5000, 0, 10_000),
+/** Reads the current rules; pass the caller's transaction manager to read inside it. */
+export type PointsRulesSource = (manager?: EntityManager) => Promise<PointsRules>;
+
+/** The points fields of the store settings (named as cms names them). */
+export interface PointsSettings {
+  pointsEarnPerRupiah: number;
+  pointValueRupiah: number;
+  pointsMaxRedeemShareBp: number;
+}
+
+export function pointsRulesFromSettings(settings: PointsSettings): PointsRules {
+  return {
+    rupiahPerPointEarned: settings.pointsEarnPerRupiah,
+    pointValueRupiah: settings.pointValueRupiah,
+    maxRedeemShareBps: settings.pointsMaxRedeemShareBp,
   };
-  if (env.problems.length > 0) throw new ConfigError(env.problems);
-  return rules;
 }

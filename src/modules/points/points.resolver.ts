@@ -13,9 +13,9 @@ export class PointsResolver {
   @Query(() => MyPoints, { description: "The signed-in user's points balance and ledger" })
   async myPoints(@Args() { first, after }: PageArgs, @Ctx() ctx: GraphQLContext): Promise<MyPoints> {
     const userId = currentUserId(ctx);
-    const [balance, page] = await Promise.all([this.points.balance(userId), this.points.mutations(userId, first, after)]);
+    const [rules, balance, page] = await Promise.all([this.points.currentRules(), this.points.balance(userId), this.points.mutations(userId, first, after)]);
     return {
-      ...this.points.currentRules,
+      ...rules,
       balance,
       mutations: page.items.map(toLedgerEntry),
       nextCursor: page.nextCursor,

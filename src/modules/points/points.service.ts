@@ -3,7 +3,7 @@ import { badInput } from "../../core/errors";
 import { Ledger, type Applied, type AlreadyApplied } from "../../core/ledger";
 import type { Page } from "../../core/paging";
 import { ledgerPage } from "../../core/ledger-columns";
-import type { PointsRules } from "./points.config";
+import type { PointsRules, PointsRulesSource } from "./points.config";
 import { PointMutation, PointMutationType } from "./point-mutation.entity";
 
 export interface PointsQuote {
@@ -27,7 +27,8 @@ export class PointsService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly rules: PointsRules,
+    /** the store settings' points rules, read on every call (one source of truth) */
+    private readonly rules: PointsRulesSource,
   ) {}
 
   /**
@@ -35,7 +36,7 @@ export class PointsService {
    * BAD_USER_INPUT above the balance or above the allowed share of the total.
    */
   async quoteRedemption(userId: string, points: number, orderTotal: number, manager: EntityManager = this.dataSource.manager): Promise<PointsQuote> {
-    const quote = this.value(points, orderTotal);
+    const quote = this.value(await this.rules(manager), points, orderTotal);
     const balance = await this.ledger.balanceOf(manager, userId);
     if (points > balance) throw badInput(`You have ${balance} points`, { field: "points", balance });
     return quote;
@@ -47,7 +48,7 @@ export class PointsService {
    * BAD_USER_INPUT; redeeming twice for one order → CONFLICT.
    */
   async redeem(manager: EntityManager, input: { userId: string; orderId: string; points: number; orderTotal: number }): Promise<PointsQuote & { balanceAfter: number }> {
-    const quote = this.value(input.points, input.orderTotal);
+    const quote = this.value(await this.rules(manager), input.points, input.orderTotal);
     const applied = await this.ledger.debit(manager, {
       userId: input.userId,
       amount: input.points,
@@ -62,7 +63,7 @@ export class PointsService {
   /** Points for a successful order, at the configured rate; once per order (a repeat answers applied: false). */
   async earn(manager: EntityManager, input: { userId: string; orderId: string; amountPaid: number }): Promise<{ points: number; applied: boolean }> {
     if (!Number.isSafeInteger(input.amountPaid) || input.amountPaid < 0) throw badInput("amountPaid must be whole rupiah");
-    const per = this.rules.rupiahPerPointEarned;
+    const per = (await this.rules(manager)).rupiahPerPointEarned;
     const points = per === 0 ? 0 : Math.floor(input.amountPaid / per);
     if (points === 0) return { points: 0, applied: false };
     const result = await this.ledger.credit(manager, {
@@ -113,18 +114,18 @@ export class PointsService {
     return ledgerPage(this.dataSource.getRepository(PointMutation), userId, first, after);
   }
 
-  get currentRules(): Readonly<PointsRules> {
-    return this.rules;
+  currentRules(): Promise<PointsRules> {
+    return this.rules();
   }
 
   /** The cap rule alone: rupiah value of `points`, refused above the allowed share of the total. */
-  private value(points: number, orderTotal: number): PointsQuote {
+  private value(rules: PointsRules, points: number, orderTotal: number): PointsQuote {
     if (!Number.isSafeInteger(points) || points < 1) throw badInput("Points must be a whole number above zero", { field: "points" });
     if (!Number.isSafeInteger(orderTotal) || orderTotal < 0) throw badInput("Order total must be whole rupiah", { field: "orderTotal" });
-    const rupiahValue = points * this.rules.pointValueRupiah;
-    const cap = Number((BigInt(orderTotal) * BigInt(this.rules.maxRedeemShareBps)) / 10_000n);
+    const rupiahValue = points * rules.pointValueRupiah;
+    const cap = Number((BigInt(orderTotal) * BigInt(rules.maxRedeemShareBps)) / 10_000n);
     if (!Number.isSafeInteger(rupiahValue) || rupiahValue > cap) {
-      const maxPoints = Math.floor(cap / this.rules.pointValueRupiah);
+      const maxPoints = Math.floor(cap / rules.pointValueRupiah);
       throw badInput(`At most ${maxPoints} points can be used on this order`, { field: "points", maxPoints });
     }
     return { points, rupiahValue };
