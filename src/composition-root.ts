@@ -254,7 +254,7 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
     [ResellerWebhookResolver, new ResellerWebhookResolver(resellerWebhooks)],
   ]);
   // --- checkout (issue 5) ---
-  const checkouts = new CheckoutService(dataSource, { orders, catalog, payments, vouchers, points, wallet, identity: identity.identity, logger });
+  const checkouts = new CheckoutService(dataSource, { orders, catalog, payments, vouchers, points, wallet, identity: identity.identity, logger, redis, redisPrefix: config.redisPrefix });
   resolvers.set(CheckoutResolver, new CheckoutResolver(checkouts));
   services.checkouts = checkouts;
   const lifecycle = checkoutLifecycle({ vouchers, points, catalog, wallet });

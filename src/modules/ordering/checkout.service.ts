@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from "typeorm";
+import type { Redis } from "ioredis";
 import type { Viewer } from "../../core/context";
-import { badInput } from "../../core/errors";
+import { badInput, conflict } from "../../core/errors";
 import type { Logger } from "../../core/logger";
 import type { CatalogService, Quote } from "../catalog/catalog.service";
 import { FulfilmentKind } from "../catalog/catalog.enums";
@@ -64,6 +65,8 @@ export class CheckoutService {
       wallet: WalletService;
       identity: IdentityService;
       logger: Logger;
+      redis: Redis;
+      redisPrefix: string;
     },
   ) {}
 
@@ -190,17 +193,38 @@ export class CheckoutService {
 
   /** Reuses the open payment attempt when there is one, so a replay shows the same pay URL / VA / QR. */
   private async startPayment(order: Order, trackingToken: string, methodCode: string, fresh = false): Promise<CheckoutResult> {
-    const open = fresh ? null : await this.openInstructions(order.id);
-    if (open) return { order, trackingToken, alreadyPaid: false, payment: open, paymentError: null };
     try {
-      const started = await this.deps.payments.start(order.id, methodCode);
-      return { order, trackingToken, alreadyPaid: false, payment: started.payment, paymentError: null };
+      const payment = await this.startOnce(order.id, methodCode, fresh);
+      return { order, trackingToken, alreadyPaid: false, payment, paymentError: null };
     } catch (error) {
       const message = (error as Error).message;
       if (fresh) throw error;
       this.deps.logger.warn("checkout: payment not started", { orderId: order.id, error: message });
       return { order, trackingToken, alreadyPaid: false, payment: null, paymentError: message };
     }
+  }
+
+  /**
+   * One payment start per order at a time (a Redis lock, so parallel replays
+   * across API instances wait for the first and then show its instructions).
+   */
+  private async startOnce(orderId: string, methodCode: string, fresh: boolean): Promise<Payment> {
+    const key = `${this.deps.redisPrefix}:checkout:pay-start:${orderId}`;
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const open = fresh ? null : await this.openInstructions(orderId);
+      if (open) return open;
+      if (await this.deps.redis.set(key, "1", "PX", 30_000, "NX")) {
+        try {
+          const again = fresh ? null : await this.openInstructions(orderId);
+          return again ?? (await this.deps.payments.start(orderId, methodCode)).payment;
+        } finally {
+          await this.deps.redis.del(key);
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw conflict("The payment of this order is being started, try again");
   }
 
   private async openInstructions(orderId: string): Promise<Payment | null> {
