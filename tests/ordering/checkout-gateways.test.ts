@@ -48,6 +48,26 @@ describe("Checkout through each payment gateway (guest, sandbox simulators)", fu
   const paidTransitions = async (orderId: string) =>
     (await store.composition.services.orders.history(orderId)).filter((row) => row.toStatus === OrderStatus.PAID).length;
 
+  it("a gateway that fails leaves the order PENDING_PAYMENT; the same key (or payOrder) starts the payment again", async () => {
+    const method = await createMethod(store, { gateway: "TRIPAY", channel: "QRIS", displayName: "QRIS retry" });
+    await simPost("tripay", "/faults", { endpoints: { "transaction-create": { http500: true } } });
+    const input = { items: [{ variantId, quantity: 1, inputs: ML_INPUTS }], contact: GUEST_CONTACT(), paymentMethod: method, idempotencyKey: ulid() };
+    const failed = await checkout(store, input);
+    await fetch(simUrl("tripay", "/faults"), { method: "DELETE" });
+    expect(failed.errors).to.equal(undefined);
+    const first = failed.data!.checkout;
+    expect(first.payment).to.equal(null);
+    expect(first.paymentError).to.be.a("string");
+    expect(await status(first.order.id)).to.equal(OrderStatus.PENDING_PAYMENT);
+    const retried = (await checkout(store, input)).data!.checkout;
+    expect(retried.order.id).to.equal(first.order.id);
+    expect(retried.trackingToken).to.equal(first.trackingToken);
+    expect(retried.payment.instructions.qrString).to.be.a("string");
+    const again = await gql(store.url!, `mutation ($t: String!, $m: String!) { payOrder(trackingToken: $t, methodCode: $m) { payment { reference instructions { qrString } } } }`, { t: first.trackingToken, m: method });
+    expect(again.errors, JSON.stringify(again.errors)).to.equal(undefined);
+    expect(again.data!.payOrder.payment.reference).not.to.equal(retried.payment.reference);
+  });
+
   for (const spec of GATEWAYS) {
     describe(spec.gateway, () => {
       let method: string;
