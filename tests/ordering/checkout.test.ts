@@ -9,6 +9,8 @@ import { Voucher } from "../../src/modules/promotions/voucher.entity";
 import { errorCode, gql } from "../helpers/graphql";
 import { registerAccount, registerAdmin, registerReseller, type TestAccount } from "../helpers/identity";
 import { startTestStore, stopStore } from "../helpers/store";
+import { createMethod } from "../payments/fixtures";
+import { waitFor } from "./fixtures";
 import {
   GUEST_CONTACT, ML_INPUTS, checkout, fundWallet, givePoints, makeVoucher, manualMethod, rowCounts, sellable, walletMethod,
 } from "./checkout-fixtures";
@@ -204,5 +206,30 @@ describe("Checkout", function () {
     const writer = await checkout(store, { items: [item()], paymentMethod: manual, idempotencyKey: ulid() }, await tokenWith("ORDERS_WRITE"));
     expect(writer.errors, JSON.stringify(writer.errors)).to.equal(undefined);
     expect(writer.data!.checkout.order.status).to.equal(OrderStatus.PENDING_PAYMENT);
+  });
+
+  it("a member tops up the wallet through a gateway: credited once when PAID, however often the callback comes", async () => {
+    const buyer = await registerAccount(store.url!, "topup");
+    const method = await createMethod(store, { gateway: "TRIPAY", channel: "QRIS", displayName: "QRIS top-up", maxAmount: 100_000_000 });
+    const key = ulid();
+    const mutation = `mutation ($a: SafeInt!, $m: String!, $k: String!) { topUpWallet(amount: $a, paymentMethod: $m, idempotencyKey: $k) { order { id status total kind } payment { reference } } }`;
+    const guest = await gql(store.url!, mutation, { a: 50_000, m: method, k: key });
+    expect(errorCode(guest)).to.equal("UNAUTHENTICATED");
+    const response = await gql(store.url!, mutation, { a: 50_000, m: method, k: key }, buyer.accessToken);
+    expect(response.errors, JSON.stringify(response.errors)).to.equal(undefined);
+    const order = response.data!.topUpWallet.order;
+    expect(order.kind).to.equal("TOPUP");
+    const replay = await gql(store.url!, mutation, { a: 50_000, m: method, k: key }, buyer.accessToken);
+    expect(replay.data!.topUpWallet.order.id).to.equal(order.id);
+    await gql(store.url!, `mutation ($id: ID!) { simulatePayment(orderId: $id) { reference } }`, { id: order.id });
+    await waitFor(async () => (await orderRow(order.id)).status === OrderStatus.PAID);
+    const reference = response.data!.topUpWallet.payment.reference as string;
+    const deliveries = (await (await fetch(`${store.sandboxUrl}/tripay/__sim/callbacks`)).json()) as { url: string; headers: Record<string, string>; body: string }[];
+    const delivery = deliveries.filter((d) => d.body.includes(reference)).at(-1)!;
+    for (let i = 0; i < 2; i++) await fetch(delivery.url, { method: "POST", headers: delivery.headers, body: delivery.body });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await balanceOf(buyer.id)).to.equal(50_000);
+    const rows = await store.infra.dataSource.query("SELECT type, amount FROM balance_mutations WHERE user_id = ?", [buyer.id]);
+    expect(rows.map((row: { type: string; amount: string }) => [row.type, Number(row.amount)])).to.deep.equal([["TOPUP", 50_000]]);
   });
 });

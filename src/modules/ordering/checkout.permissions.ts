@@ -1,7 +1,7 @@
-import { rule } from "graphql-shield";
+import { and, rule } from "graphql-shield";
 import type { GraphQLContext } from "../../core/context";
 import { forbidden } from "../../core/errors";
-import { isPublic } from "../../core/permission-rules";
+import { isAuthenticated, isPublic } from "../../core/permission-rules";
 import { ApiScope } from "../identity/scopes";
 
 /** Guests and signed-in sessions may buy; a reseller API token needs the ORDERS_WRITE scope. */
@@ -11,6 +11,6 @@ const canBuy = rule("checkout:canBuy", { cache: "contextual" })((_parent, _args,
 });
 
 export const checkoutPermissions = {
-  Mutation: { checkout: canBuy, payOrder: canBuy },
+  Mutation: { checkout: canBuy, payOrder: canBuy, topUpWallet: and(isAuthenticated, canBuy) },
   CheckoutResult: isPublic,
 };

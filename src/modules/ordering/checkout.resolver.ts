@@ -1,5 +1,7 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
+import { GraphQLSafeInt } from "graphql-scalars";
 import type { GraphQLContext } from "../../core/context";
+import { unauthenticated } from "../../core/errors";
 import type { CheckoutResult, CheckoutService } from "./checkout.service";
 import { CheckoutInputType, CheckoutResultView } from "./checkout.types";
 import { toOrderView } from "./ordering.resolver";
@@ -12,6 +14,17 @@ export class CheckoutResolver {
   @Mutation(() => CheckoutResultView, { description: "Buy: creates the order (or replays it for the same idempotency key) and says how to pay" })
   async checkout(@Arg("input", () => CheckoutInputType) input: CheckoutInputType, @Ctx() ctx: GraphQLContext): Promise<CheckoutResultView> {
     return toResultView(await this.checkouts.checkout(ctx.viewer, input));
+  }
+
+  @Mutation(() => CheckoutResultView, { description: "Members and resellers: a payable top-up order; the wallet is credited when it is PAID" })
+  async topUpWallet(
+    @Arg("amount", () => GraphQLSafeInt) amount: number,
+    @Arg("paymentMethod") paymentMethod: string,
+    @Arg("idempotencyKey") idempotencyKey: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<CheckoutResultView> {
+    if (ctx.viewer.kind !== "user") throw unauthenticated();
+    return toResultView(await this.checkouts.topUpWallet(ctx.viewer.userId, { amount, paymentMethod, idempotencyKey }));
   }
 
   @Mutation(() => CheckoutResultView, { description: "Starts the payment of an unpaid order again (owner, or a guest with the tracking token)" })

@@ -13,7 +13,7 @@ import type { PaymentMethod } from "../payments/payment-method.entity";
 import { PaymentService, WALLET_GATEWAY } from "../payments/payments.service";
 import { BalanceMutationType } from "../wallet/balance-mutation.entity";
 import type { WalletService } from "../wallet/wallet.service";
-import { OrderStatus } from "./order-state";
+import { OrderKind, OrderStatus } from "./order-state";
 import { Order } from "./order.entity";
 import { IdempotencyKeyTaken, type CreatedOrder, type OrderDraft, type OrderService } from "./ordering.service";
 
@@ -45,6 +45,8 @@ export interface CheckoutResult {
 }
 
 const MAX_ITEMS = 20;
+const MIN_TOPUP = 10_000;
+const MAX_TOPUP = 50_000_000;
 /** Guests (and resellers in cashback mode) pay the retail price. */
 const RETAIL_LEVEL = "RETAIL";
 
@@ -83,34 +85,80 @@ export class CheckoutService {
     if (wallet && !userId) throw badInput("Sign in to pay with the wallet", { field: "paymentMethod" });
     const levelCode = viewer.kind === "user" && !(await this.cashbackMode(viewer)) ? viewer.levelCode : RETAIL_LEVEL;
 
+    return this.placeAndPay(probe, method, async (manager) => {
+      const quotes: Quote[] = [];
+      for (const item of request.items) {
+        quotes.push(await this.deps.catalog.quote({ variantId: item.variantId, quantity: item.quantity, inputs: item.inputs ?? {}, levelCode }, manager));
+      }
+      const made = await this.deps.orders.create(manager, {
+        ...probe,
+        paymentMethodCode: method.code,
+        voucherCode: request.voucherCode,
+        items: quotes.map((quote) => ({
+          variantId: quote.variant.id,
+          productName: `${quote.product.name} - ${quote.variant.name}`.slice(0, 200),
+          quantity: quote.quantity,
+          unitPrice: quote.unitPrice,
+          inputs: quote.inputs,
+          customerNo: quote.customerNo,
+          fulfilmentKind: quote.kind,
+        })),
+        actor: userId ? `user:${userId}` : "guest",
+      });
+      await this.reserve(manager, made.order, quotes, request, method, userId);
+      return made;
+    });
+  }
+
+  /**
+   * A member's or reseller's wallet top-up: a payable order of kind TOPUP (no
+   * items) through a gateway or manual transfer; the wallet is credited when
+   * it is PAID (order-lifecycle.ts).
+   */
+  async topUpWallet(userId: string, input: { amount: number; paymentMethod: string; idempotencyKey: string }): Promise<CheckoutResult> {
+    if (!Number.isSafeInteger(input.amount) || input.amount < MIN_TOPUP || input.amount > MAX_TOPUP) {
+      throw badInput(`A top-up is between Rp${MIN_TOPUP} and Rp${MAX_TOPUP}`, { field: "amount" });
+    }
+    const idempotencyKey = requireKey(input.idempotencyKey);
+    const paymentMethod = String(input.paymentMethod ?? "").trim();
+    const contact = await this.memberContact(userId, null);
+    const probe: OrderDraft = {
+      userId,
+      contact,
+      items: [],
+      kind: OrderKind.TOPUP,
+      topUpAmount: input.amount,
+      idempotencyKey,
+      requestPayload: { topUp: input.amount, paymentMethod, idempotencyKey },
+    };
+    const replay = await this.deps.orders.findByIdempotencyKey(probe);
+    if (replay) return this.resume(replay, paymentMethod);
+    const method = await this.deps.payments.method(paymentMethod);
+    if (method.gateway === WALLET_GATEWAY) throw badInput("A top-up is paid through a gateway or a transfer", { field: "paymentMethod" });
+    return this.placeAndPay(probe, method, async (manager) => {
+      const made = await this.deps.orders.create(manager, { ...probe, paymentMethodCode: method.code, actor: `user:${userId}` });
+      await this.applyFee(manager, made.order, method, { voucherDiscount: 0, pointsUsed: 0, pointsValue: 0 });
+      return made;
+    });
+  }
+
+  /**
+   * One transaction that creates the order (`build`), and for WALLET pays it
+   * there; then, after COMMIT, starts the gateway payment. A concurrent
+   * request with the same key gets the order the winner made.
+   */
+  private async placeAndPay(probe: OrderDraft, method: PaymentMethod, build: (manager: EntityManager) => Promise<CreatedOrder>): Promise<CheckoutResult> {
+    const wallet = method.gateway === WALLET_GATEWAY;
     let created: CreatedOrder;
     try {
       created = await this.dataSource.transaction(async (manager) => {
-        const quotes: Quote[] = [];
-        for (const item of request.items) {
-          quotes.push(await this.deps.catalog.quote({ variantId: item.variantId, quantity: item.quantity, inputs: item.inputs ?? {}, levelCode }, manager));
-        }
-        const made = await this.deps.orders.create(manager, {
-          ...probe,
-          paymentMethodCode: method.code,
-          voucherCode: request.voucherCode,
-          items: quotes.map((quote) => ({
-            variantId: quote.variant.id,
-            productName: `${quote.product.name} - ${quote.variant.name}`.slice(0, 200),
-            quantity: quote.quantity,
-            unitPrice: quote.unitPrice,
-            inputs: quote.inputs,
-            customerNo: quote.customerNo,
-            fulfilmentKind: quote.kind,
-          })),
-          actor: userId ? `user:${userId}` : "guest",
-        });
-        const order = await this.reserve(manager, made.order, quotes, request, method, userId);
+        const made = await build(manager);
+        const order = made.order;
         if (wallet) {
-          await this.deps.orders.transition(manager, order.id, OrderStatus.PAID, { actor: `user:${userId}`, reason: "paid from the wallet" });
+          await this.deps.orders.transition(manager, order.id, OrderStatus.PAID, { actor: `user:${order.userId}`, reason: "paid from the wallet" });
           // last statement before COMMIT: the hot wallet row is held as briefly as possible
           await this.deps.wallet.debit(manager, {
-            userId: userId!,
+            userId: order.userId!,
             amount: order.total,
             type: BalanceMutationType.PURCHASE,
             referenceType: "ORDER",
@@ -124,7 +172,7 @@ export class CheckoutService {
       if (!(error instanceof IdempotencyKeyTaken)) throw error;
       const existing = await this.deps.orders.findByIdempotencyKey(probe);
       if (!existing) throw error;
-      return this.resume(existing, request.paymentMethod);
+      return this.resume(existing, method.code);
     }
     if (wallet) return { order: created.order, trackingToken: created.trackingToken, alreadyPaid: true, payment: null, paymentError: null };
     return this.startPayment(created.order, created.trackingToken, method.code);
@@ -171,12 +219,18 @@ export class CheckoutService {
     for (const quote of quotes) {
       if (quote.kind === FulfilmentKind.STOCK) await this.deps.catalog.takeStock(manager, quote.variant.id, quote.quantity);
     }
-    const due = order.subtotal - voucherDiscount - pointsValue;
+    return this.applyFee(manager, order, method, { voucherDiscount, pointsUsed, pointsValue });
+  }
+
+  /** The buyer's fee on what is left to pay, and the final breakdown written on the order. */
+  private async applyFee(manager: EntityManager, order: Order, method: PaymentMethod, discounts: { voucherDiscount: number; pointsUsed: number; pointsValue: number }): Promise<Order> {
+    const due = order.subtotal - discounts.voucherDiscount - discounts.pointsValue;
     const paymentFee = PaymentService.buyerFee(method, due);
     const total = due + paymentFee;
     if (total < method.minAmount || total > method.maxAmount) throw badInput(`${method.displayName} does not accept this amount`, { field: "paymentMethod" });
-    await manager.update(Order, { id: order.id }, { voucherDiscount, pointsUsed, pointsValue, paymentFee, total });
-    return Object.assign(order, { voucherDiscount, pointsUsed, pointsValue, paymentFee, total });
+    const breakdown = { ...discounts, paymentFee, total };
+    await manager.update(Order, { id: order.id }, breakdown);
+    return Object.assign(order, breakdown);
   }
 
   // ---- after COMMIT ----------------------------------------------------------
@@ -245,7 +299,7 @@ type NormalisedCheckout = ReturnType<typeof normalise>;
 
 /** Shape checks before anything is read or written; what is hashed for the idempotency key. */
 function normalise(input: CheckoutInput, userId: string | null) {
-  if (typeof input.idempotencyKey !== "string" || !input.idempotencyKey.trim()) throw badInput("idempotencyKey is required", { field: "idempotencyKey" });
+  const idempotencyKey = requireKey(input.idempotencyKey);
   if (!Array.isArray(input.items) || input.items.length < 1 || input.items.length > MAX_ITEMS) {
     throw badInput(`An order holds 1-${MAX_ITEMS} items`, { field: "items" });
   }
@@ -268,6 +322,11 @@ function normalise(input: CheckoutInput, userId: string | null) {
     paymentMethod: String(input.paymentMethod ?? "").trim(),
     voucherCode: input.voucherCode?.trim() || null,
     pointsToRedeem: points,
-    idempotencyKey: input.idempotencyKey.trim(),
+    idempotencyKey,
   };
+}
+
+function requireKey(key: unknown): string {
+  if (typeof key !== "string" || !key.trim()) throw badInput("idempotencyKey is required", { field: "idempotencyKey" });
+  return key.trim();
 }

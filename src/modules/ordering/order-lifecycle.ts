@@ -8,6 +8,7 @@ import { BalanceMutationType } from "../wallet/balance-mutation.entity";
 import type { WalletService } from "../wallet/wallet.service";
 import { OrderItem } from "./order-item.entity";
 import type { Order } from "./order.entity";
+import { OrderKind } from "./order-state";
 
 export interface LifecycleDeps {
   vouchers: VoucherService;
@@ -22,9 +23,19 @@ export interface LifecycleDeps {
  * payments.setLatePaymentHandler(...). Every step is idempotent.
  */
 export function checkoutLifecycle(deps: LifecycleDeps) {
-  /** PAID: the reserved voucher use counts for good. */
+  /** PAID: the reserved voucher use counts for good; a top-up credits the wallet (once per order). */
   const onOrderPaid = async (manager: EntityManager, order: Order): Promise<void> => {
     await deps.vouchers.markUsed(manager, order.id);
+    if (order.kind === OrderKind.TOPUP && order.userId) {
+      await deps.wallet.credit(manager, {
+        userId: order.userId,
+        amount: order.subtotal,
+        type: BalanceMutationType.TOPUP,
+        referenceType: "ORDER",
+        referenceId: order.id,
+        note: order.invoiceNumber,
+      });
+    }
   };
 
   /** EXPIRED / CANCELLED before payment: give the voucher use, the points and the stock back. */

@@ -1,7 +1,7 @@
 import { Column, Entity, Index, OneToMany } from "typeorm";
 import { BaseEntity } from "../../core/base.entity";
 import { moneyColumn } from "../../core/money";
-import { OrderStatus } from "./order-state";
+import { OrderKind, OrderStatus } from "./order-state";
 import { OrderItem } from "./order-item.entity";
 
 @Entity("orders")
@@ -35,6 +35,10 @@ export class Order extends BaseEntity {
 
   @Column({ type: "enum", enum: OrderStatus, default: OrderStatus.PENDING_PAYMENT })
   status: OrderStatus;
+
+  /** PURCHASE (catalog items) or TOPUP (no items: pays money into the buyer's wallet). */
+  @Column({ type: "enum", enum: OrderKind, default: OrderKind.PURCHASE })
+  kind: OrderKind;
 
   @Column(moneyColumn("subtotal"))
   subtotal: number;
