@@ -7,6 +7,7 @@ import { CallbackOutcome, PaymentCallback } from "../../src/modules/payments/pay
 import { Payment, PaymentStatus } from "../../src/modules/payments/payment.entity";
 import { gql } from "../helpers/graphql";
 import { startTestStore, stopStore } from "../helpers/store";
+import { registerAccount } from "../helpers/identity";
 import { waitFor } from "./fixtures";
 import { createMethod } from "../payments/fixtures";
 import { GUEST_CONTACT, ML_INPUTS, checkout, sellable } from "./checkout-fixtures";
@@ -68,6 +69,30 @@ describe("Checkout through each payment gateway (guest, sandbox simulators)", fu
     expect(again.data!.payOrder.payment.reference).not.to.equal(retried.payment.reference);
   });
 
+  it("a member's payment arriving after expiry goes to the wallet as a REFUND, once", async () => {
+    const buyer = await registerAccount(store.url!, "late");
+    const method = await createMethod(store, { gateway: "TRIPAY", channel: "QRIS", displayName: "QRIS late" });
+    const response = await checkout(store, { items: [{ variantId, quantity: 1, inputs: ML_INPUTS }], paymentMethod: method, idempotencyKey: ulid() }, buyer.accessToken);
+    const { order, payment } = response.data!.checkout;
+    await store.infra.dataSource.getRepository(Order).update({ id: order.id }, { expiresAt: new Date(Date.now() - 1_000) });
+    expect(await store.composition.services.orders.expire(order.id)).to.equal(true);
+    await gql(store.url!, `mutation ($id: ID!) { simulatePayment(orderId: $id) { reference } }`, { id: order.id });
+    const rows = await waitFor(async () => {
+      const found = await store.infra.dataSource.query("SELECT type, amount, reference_id FROM balance_mutations WHERE user_id = ?", [buyer.id]);
+      return found.length > 0 ? found : null;
+    });
+    const deliveries = (await (await fetch(simUrl("tripay", "/callbacks"))).json()) as Delivery[];
+    const delivery = deliveries.filter((d) => d.body.includes(payment.reference)).at(-1)!;
+    await fetch(delivery.url, { method: "POST", headers: delivery.headers, body: delivery.body });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const after = await store.infra.dataSource.query("SELECT type, amount, reference_id FROM balance_mutations WHERE user_id = ?", [buyer.id]);
+    expect(after).to.have.length(1);
+    expect(rows[0].type).to.equal("REFUND");
+    expect(Number(rows[0].amount)).to.equal(payment.amountToPay);
+    expect(rows[0].reference_id).to.equal(payment.reference);
+    expect(await status(order.id)).to.equal(OrderStatus.EXPIRED);
+  });
+
   for (const spec of GATEWAYS) {
     describe(spec.gateway, () => {
       let method: string;
@@ -107,7 +132,8 @@ describe("Checkout through each payment gateway (guest, sandbox simulators)", fu
           // status check (POST /order again) still answers unpaid, so the order stays PENDING_PAYMENT.
           this.skip();
         }
-        expect(await status(result.order.id)).to.equal(OrderStatus.PAID);
+        // the store confirms through the gateway's status API, asynchronously: wait for it
+        await waitFor(async () => (await status(result.order.id)) === OrderStatus.PAID, 20_000);
         for (let i = 0; i < 2; i++) {
           const again = await fetch(delivery.url, { method: "POST", headers: delivery.headers, body: delivery.body });
           expect(again.status).to.equal(200);
