@@ -9,9 +9,7 @@
  */
 import "reflect-metadata";
 import { ulid } from "ulid";
-import { startStore } from "../src/boot";
-import { loadConfig } from "../src/core/config";
-import { createLogger } from "../src/core/logger";
+import { startBenchStore } from "./bench-store";
 import { CategoryType, FulfilmentKind, InputFieldType } from "../src/modules/catalog/catalog.enums";
 import { FeeBearer } from "../src/modules/payments/payment-method.entity";
 import { BalanceMutationType } from "../src/modules/wallet/balance-mutation.entity";
@@ -35,21 +33,7 @@ async function gql(url: string, query: string, variables: unknown, token?: strin
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 
 async function main(): Promise<void> {
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: "production",
-    JWT_SECRET: "bench-only-secret-0000000000000000000",
-    ENCRYPTION_KEY: "0".repeat(63) + "1",
-    PORT: "0",
-    SANDBOX_PORT: "0",
-    DATABASE_URL: process.env.BENCH_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/lapak_bench_checkout",
-    REDIS_PREFIX: "lapak_bench_checkout",
-    LOG_LEVEL: "error",
-    SEED_DEMO: "false",
-    BCRYPT_COST: "4",
-  });
-  const logger = createLogger({ level: "error", format: "json" });
-  const store = await startStore({ config, logger, recreateDatabase: true });
+  const store = await startBenchStore("lapak_bench_checkout", { BCRYPT_COST: "4" });
   try {
     const url = store.url!;
     const { services } = store.composition;
