@@ -7,7 +7,8 @@ import { CallbackOutcome, PaymentCallback } from "../../src/modules/payments/pay
 import { Payment, PaymentStatus } from "../../src/modules/payments/payment.entity";
 import { gql } from "../helpers/graphql";
 import { startTestStore, stopStore } from "../helpers/store";
-import { registerAccount } from "../helpers/identity";
+import { registerAccount, registerAdmin, registerReseller } from "../helpers/identity";
+import { WalletService } from "../../src/modules/wallet/wallet.service";
 import { waitFor } from "./fixtures";
 import { createMethod } from "../payments/fixtures";
 import { GUEST_CONTACT, ML_INPUTS, checkout, sellable } from "./checkout-fixtures";
@@ -91,6 +92,29 @@ describe("Checkout through each payment gateway (guest, sandbox simulators)", fu
     expect(Number(rows[0].amount)).to.equal(payment.amountToPay);
     expect(rows[0].reference_id).to.equal(payment.reference);
     expect(await status(order.id)).to.equal(OrderStatus.EXPIRED);
+  });
+
+  it("a reseller in cashback mode pays retail through a gateway and gets the margin as CASHBACK once paid", async () => {
+    const admin = await registerAdmin(store);
+    const reseller = await registerReseller(store, admin);
+    await new WalletService(store.infra.dataSource, store.composition.services.audit).setCashbackMode({ actorId: admin.id }, reseller.id, true);
+    const { variant } = await sellable(store);
+    const levels: { code: string }[] = await store.infra.dataSource.query("SELECT code FROM member_levels");
+    for (const { code } of levels) {
+      await store.composition.services.pricing.setPinnedPrice({ userId: admin.id }, variant.id, code, code === "RETAIL" ? 25_000 : 21_000);
+    }
+    const method = await createMethod(store, { gateway: "TRIPAY", channel: "QRIS", displayName: "QRIS cashback" });
+    const response = await checkout(store, { items: [{ variantId: variant.id, quantity: 2, inputs: ML_INPUTS }], paymentMethod: method, idempotencyKey: ulid() }, reseller.accessToken);
+    expect(response.errors, JSON.stringify(response.errors)).to.equal(undefined);
+    const { order } = response.data!.checkout;
+    expect(order.subtotal).to.equal(50_000);
+    await gql(store.url!, `mutation ($id: ID!) { simulatePayment(orderId: $id) { reference } }`, { id: order.id });
+    const rows = await waitFor(async () => {
+      const found = await store.infra.dataSource.query("SELECT type, amount, reference_id FROM balance_mutations WHERE user_id = ?", [reseller.id]);
+      return found.length > 0 ? found : null;
+    });
+    expect(rows.map((row: { type: string; amount: string }) => [row.type, Number(row.amount)])).to.deep.equal([["CASHBACK", 8_000]]);
+    expect(await status(order.id)).to.equal(OrderStatus.PAID);
   });
 
   for (const spec of GATEWAYS) {

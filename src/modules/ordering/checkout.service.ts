@@ -83,7 +83,8 @@ export class CheckoutService {
     const method = await this.deps.payments.method(request.paymentMethod);
     const wallet = method.gateway === WALLET_GATEWAY;
     if (wallet && !userId) throw badInput("Sign in to pay with the wallet", { field: "paymentMethod" });
-    const levelCode = viewer.kind === "user" && !(await this.cashbackMode(viewer)) ? viewer.levelCode : RETAIL_LEVEL;
+    const cashback = viewer.kind === "user" && (await this.cashbackMode(viewer));
+    const levelCode = viewer.kind === "user" && !cashback ? viewer.levelCode : RETAIL_LEVEL;
 
     return this.placeAndPay(probe, method, async (manager) => {
       const quotes: Quote[] = [];
@@ -106,6 +107,8 @@ export class CheckoutService {
         actor: userId ? `user:${userId}` : "guest",
       });
       await this.reserve(manager, made.order, quotes, request, method, userId);
+      // cashback mode: the reseller pays retail and gets the margin back when the order is paid
+      if (cashback && viewer.kind === "user") await this.recordCashback(manager, made.order, quotes, viewer.levelCode);
       return made;
     });
   }
@@ -220,6 +223,15 @@ export class CheckoutService {
       if (quote.kind === FulfilmentKind.STOCK) await this.deps.catalog.takeStock(manager, quote.variant.id, quote.quantity);
     }
     return this.applyFee(manager, order, method, { voucherDiscount, pointsUsed, pointsValue });
+  }
+
+  private async recordCashback(manager: EntityManager, order: Order, quotes: Quote[], levelCode: string): Promise<void> {
+    let cashbackAmount = 0;
+    for (const quote of quotes) {
+      const own = await this.deps.catalog.quote({ variantId: quote.variant.id, quantity: quote.quantity, inputs: quote.inputs, levelCode }, manager);
+      cashbackAmount += Math.max(0, quote.totalPrice - own.totalPrice);
+    }
+    await manager.update(Order, { id: order.id }, { cashbackAmount });
   }
 
   /** The buyer's fee on what is left to pay, and the final breakdown written on the order. */

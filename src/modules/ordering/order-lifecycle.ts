@@ -23,7 +23,11 @@ export interface LifecycleDeps {
  * payments.setLatePaymentHandler(...). Every step is idempotent.
  */
 export function checkoutLifecycle(deps: LifecycleDeps) {
-  /** PAID: the reserved voucher use counts for good; a top-up credits the wallet (once per order). */
+  /**
+   * PAID: the reserved voucher use counts for good; a top-up credits the wallet,
+   * a cashback-mode reseller gets the margin (each once per order). Cashback is
+   * credited on PAID because SUCCESS is driven by fulfilment, not in this branch.
+   */
   const onOrderPaid = async (manager: EntityManager, order: Order): Promise<void> => {
     await deps.vouchers.markUsed(manager, order.id);
     if (order.kind === OrderKind.TOPUP && order.userId) {
@@ -34,6 +38,16 @@ export function checkoutLifecycle(deps: LifecycleDeps) {
         referenceType: "ORDER",
         referenceId: order.id,
         note: order.invoiceNumber,
+      });
+    }
+    if (order.cashbackAmount > 0 && order.userId) {
+      await deps.wallet.credit(manager, {
+        userId: order.userId,
+        amount: order.cashbackAmount,
+        type: BalanceMutationType.CASHBACK,
+        referenceType: "ORDER",
+        referenceId: order.id,
+        note: `cashback ${order.invoiceNumber}`,
       });
     }
   };

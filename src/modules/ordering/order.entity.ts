@@ -62,6 +62,10 @@ export class Order extends BaseEntity {
   @Column(moneyColumn("total"))
   total: number;
 
+  /** Reseller in cashback mode: retail − reseller price, credited to the wallet as CASHBACK when paid. */
+  @Column(moneyColumn("cashback_amount", { default: 0 }))
+  cashbackAmount: number;
+
   @Column({ name: "payment_method_code", type: "varchar", length: 40, nullable: true })
   paymentMethodCode: string | null;
 
