@@ -148,7 +148,9 @@ describe("Checkout through each payment gateway (guest, sandbox simulators)", fu
           const all = (await (await fetch(simUrl(spec.sim, "/callbacks"))).json()) as Delivery[];
           return all.filter((d) => d.body.includes(payment.reference) || (payment.gatewayReference !== null && d.body.includes(payment.gatewayReference))).at(-1);
         };
-        await waitFor(async () => (await callbacksFor(payment)).some((row) => row.status === "PAID" && row.processedAt));
+        await waitFor(async () => (await callbacksFor(payment)).some((row) => row.status === "PAID" && row.processedAt), 20_000).catch(async (error) => {
+          throw new Error(`${(error as Error).message}: ${JSON.stringify((await callbacksFor(payment)).map((r) => [r.status, r.outcome, r.verified, r.reason]))} ${JSON.stringify(await (await fetch(simUrl(spec.sim, "/callbacks"))).json()).slice(0, 1500)}`);
+        });
         const delivery = (await lastDelivery())!;
         paidDelivery = { delivery, payment };
         if (spec.gateway === "TOKOPAY" && (await status(result.order.id)) !== OrderStatus.PAID) {
