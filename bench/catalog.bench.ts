@@ -10,9 +10,7 @@
 import "reflect-metadata";
 import { spawn } from "node:child_process";
 import type { Result } from "autocannon";
-import { startStore } from "../src/boot";
-import { loadConfig } from "../src/core/config";
-import { createLogger } from "../src/core/logger";
+import { startBenchStore } from "./bench-store";
 import { CategoryType, FileFormat, ImportMode } from "../src/modules/catalog/catalog.enums";
 import { compose } from "../src/composition-root";
 
@@ -24,20 +22,7 @@ const LISTING = `{ products(first: 50) { items { id name slug variants { id name
 const TRIVIAL = `{ serverInfo { name } }`;
 
 async function main(): Promise<void> {
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: "production",
-    JWT_SECRET: "bench-only-secret-0000000000000000000",
-    ENCRYPTION_KEY: "0".repeat(63) + "1",
-    PORT: "0",
-    SANDBOX_PORT: "0",
-    DATABASE_URL: process.env.BENCH_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/lapak_bench",
-    REDIS_PREFIX: "lapak_bench",
-    LOG_LEVEL: "error",
-    SEED_DEMO: "false",
-  });
-  const logger = createLogger({ level: "error", format: "json" });
-  const store = await startStore({ config, logger, recreateDatabase: true });
+  const store = await startBenchStore("lapak_bench");
   try {
     const { services } = await compose(store.infra, { baseUrl: "", storeUrl: () => store.url ?? "" });
     const admin = { userId: null };

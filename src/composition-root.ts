@@ -97,6 +97,11 @@ import { DuitkuAdapter, duitkuSandboxPayer } from "./modules/payments/gateways/d
 import { loadDuitkuConfig } from "./modules/payments/gateways/duitku/duitku.config";
 import { TokopayAdapter } from "./modules/payments/gateways/tokopay/tokopay.adapter";
 import { loadTokopayConfig } from "./modules/payments/gateways/tokopay/tokopay.config";
+// checkout (issue 5): checkout/payOrder, and the voucher/points/stock/wallet side of the order life
+import { CheckoutService } from "./modules/ordering/checkout.service";
+import { CheckoutResolver } from "./modules/ordering/checkout.resolver";
+import { checkoutPermissions } from "./modules/ordering/checkout.permissions";
+import { checkoutLifecycle } from "./modules/ordering/order-lifecycle";
 import { XenditAdapter } from "./modules/payments/gateways/xendit/xendit.adapter";
 import { loadXenditConfig } from "./modules/payments/gateways/xendit/xendit.config";
 
@@ -119,6 +124,8 @@ export interface Services {
   payments: PaymentService;
   manualTransfers: ManualTransferService;
   supplierSync: SupplierSyncService;
+  /** Set by the checkout block below. */
+  checkouts?: CheckoutService;
 }
 
 export interface Composition {
@@ -152,6 +159,7 @@ export function allPermissions() {
     paymentsPermissions,
     notificationsPermissions,
     resellerWebhookPermissions,
+    checkoutPermissions,
   ]);
 }
 
@@ -256,6 +264,16 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
     [NotificationsResolver, new NotificationsResolver(notifications)],
     [ResellerWebhookResolver, new ResellerWebhookResolver(resellerWebhooks)],
   ]);
+  // --- checkout (issue 5) ---
+  const checkouts = new CheckoutService(dataSource, { orders, catalog, payments, vouchers, points, wallet, identity: identity.identity, logger, redis, redisPrefix: config.redisPrefix });
+  resolvers.set(CheckoutResolver, new CheckoutResolver(checkouts));
+  services.checkouts = checkouts;
+  const lifecycle = checkoutLifecycle({ vouchers, points, catalog, wallet });
+  // the fulfilment branch adds its own onOrderPaid work: compose both here when merging
+  orders.setHooks({ onOrderPaid: lifecycle.onOrderPaid, onOrderReleased: lifecycle.onOrderReleased });
+  payments.setLatePaymentHandler(lifecycle.onLatePayment);
+  // --- end checkout ---
+
   for (const resolver of RESOLVERS) {
     if (!resolvers.has(resolver)) throw new Error(`resolver ${resolver.name} is not wired in the composition root`);
   }

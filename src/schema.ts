@@ -1,3 +1,4 @@
+import { CheckoutResolver } from "./modules/ordering/checkout.resolver";
 import { buildSchema, type ContainerType } from "type-graphql";
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { createPubSub } from "@graphql-yoga/subscription";
@@ -39,6 +40,7 @@ export const RESOLVERS = [
   // ordering, payments (issue 5)
   OrderingResolver,
   PaymentsResolver,
+  CheckoutResolver,
   // notifications, reseller webhooks (issue 6)
   NotificationsResolver,
   ResellerWebhookResolver,

@@ -38,10 +38,20 @@ export function createErrorFormatter(logger: Logger, requestIdOf: () => string |
     const original = unwrapResolverError(error);
     if (original instanceof GraphQLError && !isInternal(original, formatted)) {
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions: { ...extensions, code: extensions.code ?? "BAD_REQUEST" } };
+      return { ...formatted, extensions: { ...extensions, code: clientCode(formatted, extensions.code) } };
     }
     return maskInternalError(logger, original, requestIdOf(), formatted.path);
   };
+}
+
+/**
+ * An input-object field the type lacks (e.g. a client-sent price) is bad user
+ * input whether it comes in variables (Apollo: BAD_USER_INPUT) or inline in
+ * the document (graphql-js validation): answer both the same way.
+ */
+function clientCode(formatted: GraphQLFormattedError, code: unknown): unknown {
+  if (code === "GRAPHQL_VALIDATION_FAILED" && /^Field "[^"]+" is not defined by type "[^"]+"\./.test(formatted.message)) return "BAD_USER_INPUT";
+  return code ?? "BAD_REQUEST";
 }
 
 function isInternal(error: GraphQLError, formatted: GraphQLFormattedError): boolean {

@@ -16,6 +16,14 @@ export enum OrderStatus {
   COMPLETED = "COMPLETED",
 }
 
+/** What an order buys: catalog items, or a wallet top-up (no items; the wallet is credited when PAID). */
+export enum OrderKind {
+  PURCHASE = "PURCHASE",
+  TOPUP = "TOPUP",
+}
+
+registerEnumType(OrderKind, { name: "OrderKind" });
+
 registerEnumType(OrderStatus, { name: "OrderStatus", description: "Where an order stands in its life" });
 
 /**

@@ -1,7 +1,7 @@
 import { Column, Entity, Index, OneToMany } from "typeorm";
 import { BaseEntity } from "../../core/base.entity";
 import { moneyColumn } from "../../core/money";
-import { OrderStatus } from "./order-state";
+import { OrderKind, OrderStatus } from "./order-state";
 import { OrderItem } from "./order-item.entity";
 
 @Entity("orders")
@@ -36,6 +36,10 @@ export class Order extends BaseEntity {
   @Column({ type: "enum", enum: OrderStatus, default: OrderStatus.PENDING_PAYMENT })
   status: OrderStatus;
 
+  /** PURCHASE (catalog items) or TOPUP (no items: pays money into the buyer's wallet). */
+  @Column({ type: "enum", enum: OrderKind, default: OrderKind.PURCHASE })
+  kind: OrderKind;
+
   @Column(moneyColumn("subtotal"))
   subtotal: number;
 
@@ -57,6 +61,10 @@ export class Order extends BaseEntity {
 
   @Column(moneyColumn("total"))
   total: number;
+
+  /** Reseller in cashback mode: retail − reseller price, credited to the wallet as CASHBACK when paid. */
+  @Column(moneyColumn("cashback_amount", { default: 0 }))
+  cashbackAmount: number;
 
   @Column({ name: "payment_method_code", type: "varchar", length: 40, nullable: true })
   paymentMethodCode: string | null;

@@ -5,7 +5,7 @@ import { monotonicFactory } from "ulid";
 import type { Viewer } from "../../core/context";
 import { badInput, conflict, notFound } from "../../core/errors";
 import { STAFF_ROLES } from "../identity/role";
-import { OrderStatus, UNPAID_STATUSES, assertTransition, canTransition, illegalTransition } from "./order-state";
+import { OrderKind, OrderStatus, UNPAID_STATUSES, assertTransition, canTransition, illegalTransition } from "./order-state";
 import { OrderItem } from "./order-item.entity";
 import { Order } from "./order.entity";
 import { OrderTransition } from "./order-transition.entity";
@@ -37,6 +37,9 @@ export interface OrderDraft {
   /** Defaults to now + ORDER_EXPIRY_MINUTES. */
   expiresAt?: Date;
   idempotencyKey?: string | null;
+  /** TOPUP: no items, `topUpAmount` is the subtotal (defaults to PURCHASE). */
+  kind?: OrderKind;
+  topUpAmount?: number;
   /** What the buyer asked for (the checkout input); hashed to detect a reused key. Defaults to the draft. */
   requestPayload?: unknown;
   actor?: string;
@@ -135,6 +138,7 @@ export class OrderService {
       contactWhatsapp: draft.contact.whatsapp?.trim() || null,
       trackingTokenHash: sha256Hex(trackingToken),
       status: OrderStatus.PENDING_PAYMENT,
+      kind: draft.kind ?? OrderKind.PURCHASE,
       ...checked,
       voucherCode: draft.voucherCode ?? null,
       paymentMethodCode: draft.paymentMethodCode ?? null,
@@ -171,7 +175,7 @@ export class OrderService {
         sn: null,
       }),
     );
-    await manager.insert(OrderItem, items);
+    if (items.length > 0) await manager.insert(OrderItem, items);
     await this.log(manager, order, null, OrderStatus.PENDING_PAYMENT, {
       actor: draft.actor ?? (draft.userId ? `user:${draft.userId}` : "guest"),
       reason: "order placed",
@@ -461,10 +465,14 @@ function validateDraft(draft: OrderDraft) {
   if (whatsapp && !/^\+?[0-9]{8,16}$/.test(whatsapp)) throw badInput("contact WhatsApp number is not valid");
   if (!draft.userId && !email && !whatsapp) throw badInput("a guest needs an email or a WhatsApp number");
   if (draft.idempotencyKey != null) validateIdempotencyKey(draft.idempotencyKey);
-  if (!Array.isArray(draft.items) || draft.items.length < 1 || draft.items.length > MAX_ITEMS) {
+  const topUp = draft.kind === OrderKind.TOPUP;
+  if (topUp && (draft.items.length !== 0 || !Number.isSafeInteger(draft.topUpAmount) || draft.topUpAmount! < 1)) {
+    throw badInput("a top-up has no items and a whole positive amount");
+  }
+  if (!topUp && (!Array.isArray(draft.items) || draft.items.length < 1 || draft.items.length > MAX_ITEMS)) {
     throw badInput(`an order holds 1-${MAX_ITEMS} items`);
   }
-  let subtotal = 0;
+  let subtotal = topUp ? draft.topUpAmount! : 0;
   for (const item of draft.items) {
     if (!Number.isInteger(item.quantity) || item.quantity < 1 || item.quantity > MAX_QUANTITY) {
       throw badInput(`quantity must be between 1 and ${MAX_QUANTITY}`);

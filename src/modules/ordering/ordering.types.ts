@@ -1,7 +1,7 @@
 import { ArgsType, Field, ID, Int, ObjectType } from "type-graphql";
 import { GraphQLDateTimeISO, GraphQLJSONObject, GraphQLSafeInt } from "graphql-scalars";
 import { FulfilmentStatus } from "./order-item.entity";
-import { OrderStatus } from "./order-state";
+import { OrderKind, OrderStatus } from "./order-state";
 
 @ObjectType("OrderItem")
 export class OrderItemView {
@@ -33,6 +33,7 @@ export class OrderView {
   @Field(() => ID) id: string;
   @Field() invoiceNumber: string;
   @Field(() => OrderStatus) status: OrderStatus;
+  @Field(() => OrderKind) kind: OrderKind;
   @Field() contactName: string;
   @Field(() => String, { nullable: true }) contactEmail: string | null;
   @Field(() => String, { nullable: true }) contactWhatsapp: string | null;

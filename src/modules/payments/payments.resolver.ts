@@ -36,8 +36,8 @@ export class PaymentsResolver {
   ) {}
 
   @Query(() => [PaymentMethodOption], { description: "Active payment methods for an amount, with the fee each adds" })
-  async paymentMethods(@Arg("amount", () => GraphQLSafeInt) amount: number): Promise<PaymentMethodOption[]> {
-    const methods = await this.payments.methodsFor(amount);
+  async paymentMethods(@Arg("amount", () => GraphQLSafeInt) amount: number, @Ctx() ctx: GraphQLContext): Promise<PaymentMethodOption[]> {
+    const methods = await this.payments.methodsFor(amount, { wallet: ctx.viewer.kind === "user" });
     return methods.map((method) => {
       const fee = PaymentService.buyerFee(method, amount);
       return { ...method, fee, totalToPay: amount + fee };
@@ -132,7 +132,7 @@ export class PaymentsResolver {
   }
 }
 
-function toPaymentView(payment: Payment): PaymentView {
+export function toPaymentView(payment: Payment): PaymentView {
   const stored = (payment.instructions ?? {}) as Record<string, string | null | undefined>;
   const instructions: PaymentInstructions = {
     payUrl: stored.payUrl ?? null,

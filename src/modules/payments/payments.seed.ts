@@ -11,6 +11,7 @@ export async function seedPayments(manager: EntityManager): Promise<void> {
     { code: "DUITKU_QRIS", gateway: "DUITKU", channel: "SP", displayName: "QRIS (Duitku)", feeFlat: 0, feePercentBp: 70, feeBearer: FeeBearer.BUYER, minAmount: 10_000, maxAmount: 5_000_000, sort: 40 },
     { code: "TOKOPAY_QRIS", gateway: "TOKOPAY", channel: "QRIS", displayName: "QRIS hemat (Tokopay)", feeFlat: 0, feePercentBp: 0, feeBearer: FeeBearer.MERCHANT, minAmount: 1_000, maxAmount: 5_000_000, sort: 5 },
     { code: "XENDIT_INVOICE", gateway: "XENDIT", channel: "INVOICE", displayName: "Xendit (all methods)", feeFlat: 0, feePercentBp: 0, feeBearer: FeeBearer.MERCHANT, minAmount: 10_000, maxAmount: 50_000_000, sort: 50 },
+    { code: "WALLET", gateway: "WALLET", channel: "BALANCE", displayName: "Saldo Lapak", feeFlat: 0, feePercentBp: 0, feeBearer: FeeBearer.MERCHANT, minAmount: 1, maxAmount: 100_000_000, sort: 1 },
     { code: "MANUAL_BCA", gateway: "MANUAL", channel: "BCA", displayName: "Transfer BCA (manual)", feeFlat: 0, feePercentBp: 0, feeBearer: FeeBearer.MERCHANT, minAmount: 10_000, maxAmount: 50_000_000, sort: 90, instructions: "Transfer to BCA 123-456-7890 a.n. PT Lapak Demo, then upload the proof" },
   ];
   for (const method of methods) await manager.insert(PaymentMethod, Object.assign(new PaymentMethod(), { active: true, instructions: null, ...method }));

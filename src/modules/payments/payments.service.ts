@@ -18,6 +18,8 @@ import type { PaymentsConfig } from "./payments.config";
 
 export const PAYMENT_CALLBACKS_QUEUE = "payment-callbacks";
 export const MANUAL_GATEWAY = "MANUAL";
+/** Paid from the buyer's wallet inside the checkout transaction (members only; no gateway call). */
+export const WALLET_GATEWAY = "WALLET";
 const UNPAID_OR_RELEASED: readonly OrderStatus[] = [...UNPAID_STATUSES, OrderStatus.EXPIRED, OrderStatus.CANCELLED];
 
 /** A member paid an order that had already expired: the integration credits the wallet here. */
@@ -79,10 +81,11 @@ export class PaymentService {
   }
 
   /** Active methods usable for this amount, in display order. */
-  async methodsFor(amount: number): Promise<PaymentMethod[]> {
+  async methodsFor(amount: number, options: { wallet?: boolean } = {}): Promise<PaymentMethod[]> {
     if (!Number.isSafeInteger(amount) || amount < 0) throw badInput("amount must be a whole number of rupiah");
     const methods = await this.dataSource.getRepository(PaymentMethod).find({ where: { active: true }, order: { sort: "ASC", code: "ASC" } });
-    return methods.filter((m) => amount >= m.minAmount && amount <= m.maxAmount && this.usable(m));
+    // the wallet only makes sense for a signed-in buyer
+    return methods.filter((m) => amount >= m.minAmount && amount <= m.maxAmount && this.usable(m) && (options.wallet || m.gateway !== WALLET_GATEWAY));
   }
 
   allMethods(): Promise<PaymentMethod[]> {
@@ -119,7 +122,7 @@ export class PaymentService {
   }
 
   private usable(method: PaymentMethod): boolean {
-    return method.gateway === MANUAL_GATEWAY || this.gateways.has(method.gateway);
+    return method.gateway === MANUAL_GATEWAY || method.gateway === WALLET_GATEWAY || this.gateways.has(method.gateway);
   }
 
   // ---- starting a payment --------------------------------------------------
@@ -134,6 +137,7 @@ export class PaymentService {
     if (order.status !== OrderStatus.PENDING_PAYMENT) throw conflict(`Order is ${order.status}, it cannot be paid now`);
     if (order.expiresAt <= new Date()) throw conflict("Order has expired");
     const method = await this.method(methodCode);
+    if (method.gateway === WALLET_GATEWAY) throw badInput("The wallet is charged at checkout, not here");
     if (order.total < method.minAmount || order.total > method.maxAmount) throw badInput(`${method.displayName} does not accept this amount`);
     const attempt = (await this.dataSource.getRepository(Payment).count({ where: { orderId } })) + 1;
     const payment = Object.assign(new Payment(), {
