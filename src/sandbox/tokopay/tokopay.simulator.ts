@@ -22,6 +22,8 @@ export interface TokopaySimulatorOptions {
   secret: string;
   /** The store's webhook (Tokopay's is set in its dashboard, not per order). */
   callbackUrl: () => string;
+  /** settings to start with instead of the defaults (/__sim/config changes them later) */
+  config?: Partial<TokopaySimConfig>;
 }
 
 export interface TokopaySimConfig {
@@ -83,7 +85,7 @@ export type TokopaySimulator = Simulator & {
 };
 
 export function createTokopaySimulator(options: TokopaySimulatorOptions): TokopaySimulator {
-  const state = createSimulatorState<TokopaySimConfig>(DEFAULTS);
+  const state = createSimulatorState<TokopaySimConfig>({ ...DEFAULTS, ...options.config });
   const orders = new Map<string, SimOrder>();
   let counter = 0;
   let balance = { saldo_tersedia: 0, saldo_tertahan: 0 };
@@ -311,6 +313,10 @@ const vaNumber = (trxId: string) => `8808${String(parseInt(trxId.slice(-6), 10))
 // 1x1 transparent PNG: the sandbox does not draw QR images (the qr_string is real EMV)
 const PLACEHOLDER_PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
 
-/** The simulator as the sandbox hosts it: same credentials as the adapter, webhooks to the store. */
+/**
+ * The simulator as the sandbox hosts it: same credentials as the adapter, webhooks to the store.
+ * Its status answer names the order's status: the store confirms every Tokopay callback with that
+ * check and credits only when it clearly says paid (the simulator's own tests run without the field).
+ */
 export const sandboxTokopaySimulator = (config: AppConfig, links: SimulatorLinks) =>
-  createTokopaySimulator({ ...loadTokopayConfig(config), callbackUrl: () => `${links.storeUrl()}/webhooks/tokopay` });
+  createTokopaySimulator({ ...loadTokopayConfig(config), callbackUrl: () => `${links.storeUrl()}/webhooks/tokopay`, config: { status_field: true } });
