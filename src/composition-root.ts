@@ -38,6 +38,7 @@ import { digiflazzWebhookRouter } from "./modules/fulfillment/digiflazz/digiflaz
 import { loadFulfillmentConfig } from "./modules/fulfillment/fulfillment.config";
 import { SUPPLIER_QUEUE, SupplierPurchaseService, type SupplierJob } from "./modules/fulfillment/supplier-purchase.service";
 import { startSupplierProcessor } from "./modules/fulfillment/supplier.processor";
+import { startFulfillmentProcessor } from "./modules/fulfillment/fulfillment.processor";
 // catalog, pricing, cms (issue 4)
 import { MemberLevel } from "./modules/identity/member-level.entity";
 import { CatalogCache } from "./modules/catalog/catalog-cache";
@@ -72,7 +73,14 @@ import { resellerWebhookPermissions } from "./modules/notifications/reseller-web
 import { RESELLER_WEBHOOK_SWEEP_QUEUE, startResellerWebhookWorker } from "./modules/notifications/reseller-webhook.processor";
 import packageJson from "../package.json";
 // ordering + payments
-import { OrderEventOutbox } from "./modules/ordering/order-events";
+import { OrderEventPublisher } from "./modules/ordering/order-events";
+import { OrderTracker, bindTracker } from "./modules/ordering/order-tracking";
+import { OrderSubscriptionsResolver } from "./modules/ordering/order-subscriptions.resolver";
+import { OrderStatus } from "./modules/ordering/order-state";
+import { FulfillmentService } from "./modules/fulfillment/fulfillment.service";
+import { REFUND_QUEUE, RefundService, type RefundJob } from "./modules/refunds/refund.service";
+import { startRefundProcessor } from "./modules/refunds/refund.processor";
+import { orderNotifier } from "./modules/notifications/order-notifier";
 import { OrderService } from "./modules/ordering/ordering.service";
 import { loadOrderingConfig } from "./modules/ordering/ordering.config";
 import { OrderingResolver } from "./modules/ordering/ordering.resolver";
@@ -126,6 +134,12 @@ export interface Services {
   supplierSync: SupplierSyncService;
   /** Set by the checkout block below. */
   checkouts?: CheckoutService;
+  /** Set by the fulfilment block below. */
+  fulfillment?: FulfillmentService;
+  refunds?: RefundService;
+  supplierPurchases?: SupplierPurchaseService;
+  notifications?: NotificationService;
+  outbox?: NotificationOutboxService;
 }
 
 export interface Composition {
@@ -186,6 +200,7 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
   const digiflazzConfig = loadDigiflazzConfig(config, { sandboxUrl: sandbox.baseUrl, storeUrl: sandbox.storeUrl });
   const supplier = new DigiflazzClient(digiflazzConfig);
   const fulfillmentConfig = loadFulfillmentConfig(config, digiflazzConfig.timeoutMs);
+  let fulfillment: FulfillmentService | undefined;
   const supplierPurchases = new SupplierPurchaseService({
     dataSource,
     supplier,
@@ -193,8 +208,8 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
     config: fulfillmentConfig,
     logger,
     audit,
-    // Ordering takes this over: it moves the order item to SUCCESS / FAILED (refund) / NEEDS_STAFF, idempotently.
-    onResult: async (result) => void logger.info("supplier purchase finished", { orderItemId: result.orderItemId, refId: result.refId, status: result.status }),
+    // fulfilment (below) moves the order item to SUCCESS / FAILED (refund) / staff, idempotently
+    onResult: (result) => fulfillment!.onSupplierResult(result),
   });
   webhooks.use(digiflazzWebhookRouter(supplier, supplierPurchases, logger));
 
@@ -218,7 +233,7 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
   // ordering + payments (hooks: fulfilment, vouchers/points and the wallet plug in at integration)
   const orderingConfig = loadOrderingConfig(config);
   const paymentsConfig = loadPaymentsConfig(config, sandbox.storeUrl);
-  const orders = new OrderService(dataSource, OrderEventOutbox.install(dataSource, eventBus, logger), orderingConfig);
+  const orders = new OrderService(dataSource, new OrderEventPublisher(eventBus, logger), orderingConfig);
   const tripayConfig = loadTripayConfig(config, sandbox.baseUrl);
   // Gateways read their sandbox base URL from where the simulators really listen (a random port in tests).
   const gatewayContext = { ...config, sandboxUrl: sandbox.baseUrl };
@@ -269,9 +284,28 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
   resolvers.set(CheckoutResolver, new CheckoutResolver(checkouts));
   services.checkouts = checkouts;
   const lifecycle = checkoutLifecycle({ vouchers, points, catalog, wallet });
-  // the fulfilment branch adds its own onOrderPaid work: compose both here when merging
-  orders.setHooks({ onOrderPaid: lifecycle.onOrderPaid, onOrderReleased: lifecycle.onOrderReleased });
   payments.setLatePaymentHandler(lifecycle.onLatePayment);
+
+  // --- fulfilment, refunds, live order status (issue 6) ---
+  fulfillment = new FulfillmentService({ dataSource, orders, supplierPurchases, audit, logger, stuckAfterMs: fulfillmentConfig.processingStuckMs });
+  const refundQueue = queues.get<RefundJob>(REFUND_QUEUE);
+  const refunds = new RefundService({ dataSource, orders, payments, wallet, points, notifications, queue: refundQueue, logger });
+  const notifyOrder = orderNotifier({ notifications, webhooks: resellerWebhooks, outbox });
+  const paidHooks = [lifecycle.onOrderPaid, fulfillment.onOrderPaid];
+  // The whole order life in one place: each hook runs inside the transaction of the change.
+  orders.setHooks({
+    onOrderPaid: async (manager, order) => {
+      for (const hook of paidHooks) await hook(manager, order);
+    },
+    onOrderReleased: lifecycle.onOrderReleased,
+    onStatusChanged: async (manager, order, from, meta) => {
+      await notifyOrder(manager, order, from, meta);
+      if (order.status === OrderStatus.SUCCESS) await lifecycle.onOrderSucceeded(manager, order);
+      if (order.status === OrderStatus.FAILED) await refunds.onOrderFailed(manager, order);
+    },
+  });
+  resolvers.set(OrderSubscriptionsResolver, new OrderSubscriptionsResolver());
+  Object.assign(services, { fulfillment, refunds, supplierPurchases, notifications, outbox });
   // --- end checkout ---
 
   for (const resolver of RESOLVERS) {
@@ -282,11 +316,12 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
     pubSub: eventBus.pubSub,
     container: { get: (cls) => resolvers.get(cls as Function) },
   });
-  const permissions = allPermissions();
+  const servedSchema = applyPermissions(schema, allPermissions());
+  bindTracker(servedSchema, new OrderTracker(orders, eventBus));
 
   return {
     services,
-    schema: applyPermissions(schema, permissions),
+    schema: servedSchema,
     authenticate: identity.authenticate,
     revocations: identity.revocations.feed,
     webhooks,
@@ -298,6 +333,8 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
     simulators: [],
     startWorker: async () => {
       await startSupplierProcessor(queues.get<SupplierJob>(SUPPLIER_QUEUE), supplierPurchases, fulfillmentConfig);
+      await startFulfillmentProcessor(queues, fulfillment!, fulfillmentConfig);
+      await startRefundProcessor(refundQueue, refunds);
       await startNotificationProcessor(queues, outbox);
       await startOrderExpiry(queues, orders, orderingConfig.expirySweepSeconds, logger);
       await startPaymentProcessors(queues, payments, paymentsConfig.pollEverySeconds, logger);

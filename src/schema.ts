@@ -16,6 +16,7 @@ import { CatalogResolver, ProductFieldsResolver, VariantFieldsResolver } from ".
 import { PricingResolver } from "./modules/pricing/pricing.resolver";
 import { CmsResolver } from "./modules/cms/cms.resolver";
 import { OrderingResolver } from "./modules/ordering/ordering.resolver";
+import { OrderSubscriptionsResolver } from "./modules/ordering/order-subscriptions.resolver";
 import { PaymentsResolver } from "./modules/payments/payments.resolver";
 import { NotificationsResolver } from "./modules/notifications/notifications.resolver";
 import { ResellerWebhookResolver } from "./modules/notifications/reseller-webhook.resolver";
@@ -39,6 +40,7 @@ export const RESOLVERS = [
   SupplierSyncResolver,
   // ordering, payments (issue 5)
   OrderingResolver,
+  OrderSubscriptionsResolver,
   PaymentsResolver,
   CheckoutResolver,
   // notifications, reseller webhooks (issue 6)

@@ -1,4 +1,4 @@
-import { createPubSub, type PubSub } from "@graphql-yoga/subscription";
+import { Repeater, createPubSub, type PubSub } from "@graphql-yoga/subscription";
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import type Redis from "ioredis";
 
@@ -18,7 +18,7 @@ export class EventBus {
 
   constructor(
     publishClient: Redis,
-    subscribeClient: Redis,
+    private readonly subscribeClient: Redis,
     private readonly prefix: string,
   ) {
     const raw = createPubSub<Record<string, [unknown]>>({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) });
@@ -40,5 +40,44 @@ export class EventBus {
 
   subscribe<T>(topic: string, id?: string): AsyncIterable<T> {
     return this.raw.subscribe(this.channel(topic, id)) as AsyncIterable<T>;
+  }
+
+  /**
+   * Subscribes, reads the current state only once Redis has confirmed the
+   * subscription (so nothing published in between is missed), yields that
+   * state first and then every event. `skip` drops a live event that repeats
+   * what was already yielded. Ending the iterator unsubscribes at once.
+   */
+  subscribeFrom<T>(topic: string, id: string, current: () => Promise<T | null>, skip: (event: T, last: T) => boolean): AsyncIterable<T> {
+    return new Repeater<T>(async (push, stop) => {
+      const iterator = this.subscribe<T>(topic, id)[Symbol.asyncIterator]();
+      let last: T | null = null;
+      let buffered: T[] | null = [];
+      const deliver = (event: T) => {
+        if (last !== null && skip(event, last)) return;
+        last = event;
+        void push(event);
+      };
+      const pump = (async () => {
+        for (;;) {
+          const result = await iterator.next(); // the first call sends the SUBSCRIBE
+          if (result.done) return;
+          if (buffered) buffered.push(result.value);
+          else deliver(result.value);
+        }
+      })();
+      try {
+        await this.subscribeClient.subscribe(this.channel(topic, id));
+        const now = await current();
+        if (now !== null) deliver(now);
+        for (const event of buffered) deliver(event);
+        buffered = null;
+      } catch (error) {
+        stop(error);
+      }
+      await stop;
+      await iterator.return?.();
+      await pump.catch(() => undefined);
+    });
   }
 }

@@ -55,7 +55,7 @@ describe("Checkout", function () {
     expect(result.payment.instructions.text).to.be.a("string");
   });
 
-  it("a member pays from the wallet: PAID in the same transaction, ledger row, balance down", async () => {
+  it("a member pays from the wallet: PAID and handed to fulfilment in the same transaction, ledger row, balance down, then SUCCESS", async () => {
     const buyer = await registerAccount(store.url!, "walletbuyer");
     await fundWallet(store, buyer.id, 100_000);
     const response = await checkout(store, { items: [item()], paymentMethod: wallet, idempotencyKey: ulid() }, buyer.accessToken);
@@ -63,8 +63,10 @@ describe("Checkout", function () {
     const result = response.data!.checkout;
     expect(result.alreadyPaid).to.equal(true);
     expect(result.payment).to.equal(null);
-    expect(result.order.status).to.equal(OrderStatus.PAID);
+    const log = await store.composition.services.orders.history(result.order.id);
+    expect(log.slice(0, 3).map((row) => row.toStatus)).to.deep.equal([OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.PROCESSING]);
     expect(await balanceOf(buyer.id)).to.equal(100_000 - result.order.total);
+    await waitFor(async () => (await orderRow(result.order.id)).status === OrderStatus.SUCCESS);
   });
 
   it("a guest cannot pay with the wallet, and paymentMethods lists WALLET only to signed-in buyers", async () => {
@@ -156,7 +158,10 @@ describe("Checkout", function () {
     expect(balance).to.equal(price - 1);
     const [ledger] = await store.infra.dataSource.query("SELECT COALESCE(SUM(amount), 0) AS sum FROM balance_mutations WHERE user_id = ?", [buyer.id]);
     expect(Number(ledger.sum)).to.equal(balance);
-    const [orders] = await store.infra.dataSource.query("SELECT COUNT(*) AS n FROM orders WHERE user_id = ? AND status = 'PAID'", [buyer.id]);
+    const [orders] = await store.infra.dataSource.query(
+      "SELECT COUNT(*) AS n FROM orders o WHERE o.user_id = ? AND EXISTS (SELECT 1 FROM order_transitions t WHERE t.order_id = o.id AND t.to_status = 'PAID')",
+      [buyer.id],
+    );
     expect(Number(orders.n)).to.equal(affordable);
   });
 
@@ -222,7 +227,8 @@ describe("Checkout", function () {
     const replay = await gql(store.url!, mutation, { a: 50_000, m: method, k: key }, buyer.accessToken);
     expect(replay.data!.topUpWallet.order.id).to.equal(order.id);
     await gql(store.url!, `mutation ($id: ID!) { simulatePayment(orderId: $id) { reference } }`, { id: order.id });
-    await waitFor(async () => (await orderRow(order.id)).status === OrderStatus.PAID);
+    // nothing to deliver for a top-up: PAID → PROCESSING → SUCCESS in the payment's transaction
+    await waitFor(async () => (await orderRow(order.id)).status === OrderStatus.SUCCESS);
     const reference = response.data!.topUpWallet.payment.reference as string;
     const deliveries = (await (await fetch(`${store.sandboxUrl}/tripay/__sim/callbacks`)).json()) as { url: string; headers: Record<string, string>; body: string }[];
     const delivery = deliveries.filter((d) => d.body.includes(reference)).at(-1)!;

@@ -4,12 +4,12 @@ import type { OrderDraft } from "../../src/modules/ordering/ordering.service";
 import { Order } from "../../src/modules/ordering/order.entity";
 import { OrderStatus } from "../../src/modules/ordering/order-state";
 
-/** A top-up order with explicit prices (the catalog quote arrives at integration). */
+/** An order with explicit prices; its item is PHYSICAL, so fulfilment leaves a paid one PAID (CS ships it) and payment tests stop there. */
 export function draft(overrides: Partial<OrderDraft> = {}): OrderDraft {
   return {
     userId: null,
     contact: { name: "Budi", email: `budi.${ulid().toLowerCase()}@example.test`, whatsapp: "081200000000" },
-    items: [{ variantId: ulid(), productName: "Mobile Legends 86 Diamonds", quantity: 1, unitPrice: 20_000, inputs: { userId: "12345", zoneId: "678" }, customerNo: "12345678", fulfilmentKind: "SUPPLIER" }],
+    items: [{ variantId: ulid(), productName: "Mobile Legends 86 Diamonds", quantity: 1, unitPrice: 20_000, inputs: { userId: "12345", zoneId: "678" }, customerNo: "12345678", fulfilmentKind: "PHYSICAL" }],
     ...overrides,
   };
 }

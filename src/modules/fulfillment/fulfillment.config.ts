@@ -21,6 +21,10 @@ export interface FulfillmentConfig {
   /** first retry delay of a result the listener could not take (doubles per retry) */
   resultRetryMs: number;
   concurrency: number;
+  /** orders PROCESSING longer than this are re-checked (and flagged for staff) by the reconciliation job */
+  processingStuckMs: number;
+  /** how often the reconciliation job runs */
+  reconcileEveryMs: number;
 }
 
 /** Reads SUPPLIER_* at boot. In live mode re-checks may never be closer than a minute. */
@@ -36,6 +40,8 @@ export function loadFulfillmentConfig(app: Pick<AppConfig, "providersMode">, sup
     leaseMs: supplierTimeoutMs + 60_000,
     resultRetryMs: env.int("SUPPLIER_RESULT_RETRY_MS", 30_000, 10),
     concurrency: env.int("SUPPLIER_CONCURRENCY", 10, 1, 200),
+    processingStuckMs: env.int("FULFILMENT_STUCK_AFTER_MINUTES", 30, 1) * 60_000,
+    reconcileEveryMs: env.int("FULFILMENT_RECONCILE_EVERY_MS", 5 * 60_000, 100),
   };
   if (config.recheckMaxMs < config.recheckMinMs) env.problems.push("SUPPLIER_RECHECK_MAX_MS must be at least SUPPLIER_RECHECK_MIN_MS");
   if (env.problems.length > 0) throw new ConfigError(env.problems);

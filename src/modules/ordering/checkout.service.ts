@@ -103,6 +103,8 @@ export class CheckoutService {
           inputs: quote.inputs,
           customerNo: quote.customerNo,
           fulfilmentKind: quote.kind,
+          supplierSku: quote.supplierSku,
+          costPrice: quote.costPrice,
         })),
         actor: userId ? `user:${userId}` : "guest",
       });

@@ -1,11 +1,16 @@
-import type { DataSource, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from "typeorm";
+import type { EntityManager } from "typeorm";
+import { afterCommit } from "../../core/after-commit";
 import type { EventBus } from "../../core/event-bus";
 import type { Logger } from "../../core/logger";
+import type { OrderStatus } from "./order-state";
 
 /** What subscribers of ORDER_UPDATED (per order) and ORDER_FEED (staff) receive: plain JSON. */
 export interface OrderEvent {
   orderId: string;
-  status: string;
+  invoiceNumber: string;
+  status: OrderStatus;
+  /** the delivered SN(s), set on SUCCESS; followers who may not see it get null */
+  sn: string | null;
   message: string;
   at: string;
 }
@@ -14,40 +19,17 @@ export const ORDER_UPDATED = "ORDER_UPDATED";
 export const ORDER_FEED = "ORDER_FEED";
 
 /**
- * Holds order events raised inside a transaction and publishes them only after
- * the outermost COMMIT (dropped on rollback), whichever module opened the
- * transaction. Registered as a TypeORM subscriber on the DataSource.
+ * Publishes order events once the transaction that made them commits (nothing
+ * on rollback), on one Redis channel per order plus the staff feed.
  */
-export class OrderEventOutbox implements EntitySubscriberInterface {
-  private readonly pending = new WeakMap<QueryRunner, OrderEvent[]>();
-
+export class OrderEventPublisher {
   constructor(
     private readonly eventBus: EventBus,
     private readonly logger: Logger,
   ) {}
 
-  static install(dataSource: DataSource, eventBus: EventBus, logger: Logger): OrderEventOutbox {
-    const outbox = new OrderEventOutbox(eventBus, logger);
-    (dataSource.subscribers as EntitySubscriberInterface[]).push(outbox);
-    return outbox;
-  }
-
-  /** Queues an event for after the commit of the transaction running on `queryRunner`. */
-  add(queryRunner: QueryRunner, event: OrderEvent): void {
-    const list = this.pending.get(queryRunner) ?? [];
-    list.push(event);
-    this.pending.set(queryRunner, list);
-  }
-
-  afterTransactionCommit(event: TransactionCommitEvent): void {
-    if (event.queryRunner.isTransactionActive) return; // a savepoint, not the real commit
-    const events = this.pending.get(event.queryRunner);
-    this.pending.delete(event.queryRunner);
-    for (const orderEvent of events ?? []) this.publish(orderEvent);
-  }
-
-  afterTransactionRollback(event: TransactionRollbackEvent): void {
-    if (!event.queryRunner.isTransactionActive) this.pending.delete(event.queryRunner);
+  async afterCommit(manager: EntityManager, event: OrderEvent): Promise<void> {
+    await afterCommit(manager, () => this.publish(event));
   }
 
   private publish(event: OrderEvent): void {

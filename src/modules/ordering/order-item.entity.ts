@@ -54,6 +54,13 @@ export class OrderItem extends BaseEntity {
   @Column({ name: "fulfilment_status", type: "enum", enum: FulfilmentStatus, default: FulfilmentStatus.PENDING })
   fulfilmentStatus: FulfilmentStatus;
 
+  /** Snapshot at checkout: the supplier's product code and the most the store may pay for it (max_price). */
+  @Column({ name: "supplier_sku", type: "varchar", length: 64, nullable: true })
+  supplierSku: string | null;
+
+  @Column({ ...moneyColumn("cost_price", { nullable: true }) })
+  costPrice: number | null;
+
   @Column({ type: "varchar", length: 255, nullable: true })
   sn: string | null;
 }

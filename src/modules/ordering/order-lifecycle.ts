@@ -23,11 +23,7 @@ export interface LifecycleDeps {
  * payments.setLatePaymentHandler(...). Every step is idempotent.
  */
 export function checkoutLifecycle(deps: LifecycleDeps) {
-  /**
-   * PAID: the reserved voucher use counts for good; a top-up credits the wallet,
-   * a cashback-mode reseller gets the margin (each once per order). Cashback is
-   * credited on PAID because SUCCESS is driven by fulfilment, not in this branch.
-   */
+  /** PAID: the reserved voucher use counts for good; a top-up credits the wallet (once per order). */
   const onOrderPaid = async (manager: EntityManager, order: Order): Promise<void> => {
     await deps.vouchers.markUsed(manager, order.id);
     if (order.kind === OrderKind.TOPUP && order.userId) {
@@ -40,7 +36,17 @@ export function checkoutLifecycle(deps: LifecycleDeps) {
         note: order.invoiceNumber,
       });
     }
-    if (order.cashbackAmount > 0 && order.userId) {
+  };
+
+  /**
+   * SUCCESS: the goods arrived, so a member earns points and a cashback-mode
+   * reseller gets the margin (each once per order). Not on PAID: a paid order
+   * may still fail and be refunded.
+   */
+  const onOrderSucceeded = async (manager: EntityManager, order: Order): Promise<void> => {
+    if (!order.userId || order.kind !== OrderKind.PURCHASE) return;
+    await deps.points.earn(manager, { userId: order.userId, orderId: order.id, amountPaid: order.total });
+    if (order.cashbackAmount > 0) {
       await deps.wallet.credit(manager, {
         userId: order.userId,
         amount: order.cashbackAmount,
@@ -74,5 +80,5 @@ export function checkoutLifecycle(deps: LifecycleDeps) {
     });
   };
 
-  return { onOrderPaid, onOrderReleased, onLatePayment };
+  return { onOrderPaid, onOrderSucceeded, onOrderReleased, onLatePayment };
 }

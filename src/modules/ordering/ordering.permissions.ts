@@ -8,4 +8,7 @@ export const orderingPermissions = {
   OrderItem: isPublic,
   OrderTransition: isPublic,
   OrderConnection: isPublic,
+  // subscription set-up is checked by OrderTracker (shield does not guard it)
+  Subscription: { orderUpdated: isAuthenticated, orderTracking: isPublic, orderFeed: isAuthenticated },
+  OrderUpdate: isPublic,
 };

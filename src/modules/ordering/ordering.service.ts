@@ -6,10 +6,10 @@ import type { Viewer } from "../../core/context";
 import { badInput, conflict, notFound } from "../../core/errors";
 import { STAFF_ROLES } from "../identity/role";
 import { OrderKind, OrderStatus, UNPAID_STATUSES, assertTransition, canTransition, illegalTransition } from "./order-state";
-import { OrderItem } from "./order-item.entity";
+import { FulfilmentStatus, OrderItem } from "./order-item.entity";
 import { Order } from "./order.entity";
 import { OrderTransition } from "./order-transition.entity";
-import type { OrderEventOutbox } from "./order-events";
+import type { OrderEvent, OrderEventPublisher } from "./order-events";
 import type { OrderingConfig } from "./ordering.config";
 
 export interface OrderDraftItem {
@@ -20,6 +20,9 @@ export interface OrderDraftItem {
   inputs?: Record<string, string> | null;
   customerNo?: string | null;
   fulfilmentKind: string;
+  /** Snapshot for fulfilment: what to buy at the supplier and the most it may cost (max_price). */
+  supplierSku?: string | null;
+  costPrice?: number | null;
 }
 
 /** What the checkout hands over once prices, voucher, points and fee are known (all server-side). */
@@ -57,6 +60,8 @@ export interface TransitionMeta {
   actor: string;
   reason: string;
   payload?: Record<string, unknown> | null;
+  /** The delivered SN(s), carried on the event to the order's followers. */
+  sn?: string | null;
 }
 
 /** Called inside the transaction of the matching transition (wired in the composition root). */
@@ -65,9 +70,12 @@ export interface OrderHooks {
   onOrderPaid(manager: EntityManager, order: Order): Promise<void>;
   /** An unpaid order expired or was cancelled (vouchers and points are released here). */
   onOrderReleased(manager: EntityManager, order: Order): Promise<void>;
+  /** Every status change, before the PAID / release hooks (notifications, reseller webhooks, refunds). */
+  onStatusChanged(manager: EntityManager, order: Order, from: OrderStatus, meta: TransitionMeta): Promise<void>;
 }
 
-export const NO_ORDER_HOOKS: OrderHooks = { onOrderPaid: async () => undefined, onOrderReleased: async () => undefined };
+const nothing = async () => undefined;
+export const NO_ORDER_HOOKS: OrderHooks = { onOrderPaid: nothing, onOrderReleased: nothing, onStatusChanged: nothing };
 
 /** Raised by create() when another request already used this buyer's idempotency key. */
 export class IdempotencyKeyTaken extends Error {
@@ -105,7 +113,7 @@ const STATUS_MESSAGES: Record<OrderStatus, string> = {
 export class OrderService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly outbox: OrderEventOutbox,
+    private readonly events: OrderEventPublisher,
     private readonly config: OrderingConfig,
     private hooks: OrderHooks = NO_ORDER_HOOKS,
   ) {}
@@ -172,6 +180,8 @@ export class OrderService {
         inputs: item.inputs ?? null,
         customerNo: item.customerNo ?? null,
         fulfilmentKind: item.fulfilmentKind,
+        supplierSku: item.supplierSku ?? null,
+        costPrice: item.costPrice ?? null,
         sn: null,
       }),
     );
@@ -273,6 +283,7 @@ export class OrderService {
     await manager.update(Order, { id: order.id, status: from }, changes);
     Object.assign(order, changes);
     await this.log(manager, order, from, to, meta);
+    await this.hooks.onStatusChanged(manager, order, from, meta);
     if (to === OrderStatus.PAID) await this.hooks.onOrderPaid(manager, order);
     if ((to === OrderStatus.EXPIRED || to === OrderStatus.CANCELLED) && UNPAID_STATUSES.includes(from)) {
       await this.hooks.onOrderReleased(manager, order);
@@ -290,7 +301,30 @@ export class OrderService {
       reason: meta.reason.slice(0, 255),
       payload: meta.payload ?? null,
     } as QueryDeepPartialEntity<OrderTransition>);
-    this.outbox.add(manager.queryRunner!, { orderId: order.id, status: to, message: STATUS_MESSAGES[to], at: new Date().toISOString() });
+    await this.events.afterCommit(manager, toEvent(order, to, meta.sn ?? null));
+  }
+
+  // ---- items (fulfilment reports each item's progress here) -----------------
+
+  async items(manager: EntityManager, orderId: string): Promise<OrderItem[]> {
+    return manager.find(OrderItem, { where: { orderId }, order: { id: "ASC" } });
+  }
+
+  /** Moves items to a fulfilment status in the caller's transaction; only items not yet final change. */
+  async setItemStatus(manager: EntityManager, itemIds: string[], status: FulfilmentStatus, sn: string | null = null): Promise<number> {
+    if (itemIds.length === 0) return 0;
+    const open = [FulfilmentStatus.PENDING, FulfilmentStatus.PROCESSING];
+    const result = await manager.update(OrderItem, { id: In(itemIds), fulfilmentStatus: In(open) }, { fulfilmentStatus: status, ...(sn ? { sn } : {}) });
+    return result.affected ?? 0;
+  }
+
+  /** The current state of an order as its followers see it (a subscriber's first event). */
+  async currentEvent(orderId: string): Promise<OrderEvent | null> {
+    const order = await this.dataSource.getRepository(Order).findOne({ where: { id: orderId }, relations: { items: true } });
+    if (!order) return null;
+    const last = await this.dataSource.getRepository(OrderTransition).findOne({ where: { orderId }, order: { id: "DESC" } });
+    const event = toEvent(order, order.status, deliveredSn(order.items ?? []));
+    return { ...event, at: (last?.createdAt ?? order.updatedAt).toISOString() };
   }
 
   // ---- expiry --------------------------------------------------------------
@@ -404,6 +438,16 @@ export class OrderService {
   async getMany(ids: readonly string[]): Promise<Order[]> {
     return ids.length === 0 ? [] : this.dataSource.getRepository(Order).find({ where: { id: In([...ids]) } });
   }
+}
+
+function toEvent(order: Order, status: OrderStatus, sn: string | null): OrderEvent {
+  return { orderId: order.id, invoiceNumber: order.invoiceNumber, status, sn, message: STATUS_MESSAGES[status], at: new Date().toISOString() };
+}
+
+/** The SNs of an order's delivered items, in item order ("a, b"), or null. */
+export function deliveredSn(items: Pick<OrderItem, "sn">[]): string | null {
+  const sns = items.map((item) => item.sn).filter((sn): sn is string => !!sn);
+  return sns.length > 0 ? sns.join(", ").slice(0, 1000) : null;
 }
 
 export function isStaff(viewer: Viewer): boolean {

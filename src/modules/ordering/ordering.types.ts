@@ -54,6 +54,16 @@ export class OrderView {
   @Field(() => [OrderTransitionView]) history: OrderTransitionView[];
 }
 
+@ObjectType("OrderUpdate", { description: "A live status change of an order" })
+export class OrderUpdate {
+  @Field(() => ID) orderId: string;
+  @Field() invoiceNumber: string;
+  @Field(() => OrderStatus) status: OrderStatus;
+  @Field(() => String, { nullable: true, description: "The delivered SN, once SUCCESS (for those who may see it)" }) sn: string | null;
+  @Field() message: string;
+  @Field(() => GraphQLDateTimeISO) at: Date;
+}
+
 @ObjectType("OrderConnection")
 export class OrderConnection {
   @Field(() => [OrderView]) nodes: OrderView[];

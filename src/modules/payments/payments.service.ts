@@ -8,12 +8,12 @@ import type { AuditService } from "../audit/audit.service";
 import type { Order } from "../ordering/order.entity";
 import { OrderStatus, UNPAID_STATUSES } from "../ordering/order-state";
 import type { OrderService } from "../ordering/ordering.service";
-import type { CallbackRequest, GatewayPaymentStatus } from "./gateways/payment-gateway";
+import type { CallbackRequest, GatewayPaymentStatus, RefundResult } from "./gateways/payment-gateway";
 import type { GatewayRegistry } from "./gateways/gateway-registry";
 import { CallbackOutcome, PaymentCallback } from "./payment-callback.entity";
 import { FeeBearer, PaymentMethod } from "./payment-method.entity";
 import { Payment, PaymentStatus } from "./payment.entity";
-import { RefundTask, RefundTaskStatus } from "./refund-task.entity";
+import { FAILED_ORDER_REFUND, RefundTask, RefundTaskStatus } from "./refund-task.entity";
 import type { PaymentsConfig } from "./payments.config";
 
 export const PAYMENT_CALLBACKS_QUEUE = "payment-callbacks";
@@ -359,6 +359,18 @@ export class PaymentService {
     await this.openRefundTask(manager, { orderId: order.id, paymentId: payment.id, reason, amount });
   }
 
+  /** The payment that paid an order (null for none, e.g. a fully discounted order). */
+  async paidPaymentOf(orderId: string, manager: EntityManager = this.dataSource.manager): Promise<Payment | null> {
+    return manager.findOne(Payment, { where: { orderId, status: PaymentStatus.PAID }, order: { createdAt: "ASC" } });
+  }
+
+  /** Refunds a payment through its gateway's API; null when the gateway has none (billing settles a refund task instead). */
+  async refundAtGateway(payment: Payment, amount: number, reason: string): Promise<RefundResult | null> {
+    if (!this.gateways.has(payment.gateway)) return null;
+    const gateway = this.gateways.get(payment.gateway);
+    return gateway.refund ? gateway.refund(payment, amount, reason) : null;
+  }
+
   /** Opens a refund task once per order, reason and payment (a second call is a no-op). */
   async openRefundTask(manager: EntityManager, task: { orderId: string; paymentId: string | null; reason: string; amount: number }): Promise<void> {
     const row = Object.assign(new RefundTask(), task, { dedupeKey: `${task.orderId}:${task.reason}:${task.paymentId ?? ""}` });
@@ -388,6 +400,13 @@ export class PaymentService {
         before: { status: RefundTaskStatus.OPEN },
         after: { status: RefundTaskStatus.SETTLED, reference: ref, orderId: task.orderId, amount: task.amount },
       });
+      if (task.reason === FAILED_ORDER_REFUND) {
+        await this.orders.transitionIf(manager, task.orderId, [OrderStatus.FAILED], OrderStatus.REFUNDED, {
+          actor: `staff:${staffId}`,
+          reason: "refunded by billing",
+          payload: { refundTaskId: task.id, reference: ref },
+        });
+      }
       return task;
     });
   }

@@ -9,6 +9,9 @@ export enum RefundTaskStatus {
 }
 registerEnumType(RefundTaskStatus, { name: "RefundTaskStatus" });
 
+/** The reason of a task for a failed order's refund: settling it makes the order REFUNDED. */
+export const FAILED_ORDER_REFUND = "FAILED_ORDER";
+
 /** Money the store must give back by hand (e.g. a guest paid after the order expired). */
 @Entity("refund_tasks")
 export class RefundTask extends BaseEntity {
