@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { expect } from "chai";
 import type { Client } from "graphql-ws";
 import { ulid } from "ulid";
@@ -7,10 +8,11 @@ import { Order } from "../../src/modules/ordering/order.entity";
 import { OrderStatus } from "../../src/modules/ordering/order-state";
 import { SupplierPurchase } from "../../src/modules/fulfillment/supplier-purchase.entity";
 import { CHECKOUT, GUEST_CONTACT, ML_INPUTS, fundWallet, sellable, walletMethod } from "../ordering/checkout-fixtures";
-import { waitFor } from "../ordering/fixtures";
+import { draft, waitFor } from "../ordering/fixtures";
 import { createMethod } from "../payments/fixtures";
 import { errorCode, gql, wsClient } from "../helpers/graphql";
-import { grantRoles, registerAccount, subscribeTo, type LiveSubscription, type TestAccount } from "../helpers/identity";
+import { grantRoles, registerAccount, registerAdmin, registerReseller, subscribeTo, type LiveSubscription, type TestAccount } from "../helpers/identity";
+import { WebhookReceiver } from "../notifications/webhook-receiver";
 import { sharedStore } from "../helpers/store";
 
 // customer numbers the Digiflazz simulator scripts (providers/digiflazz.md §5), as ML user id + zone id
@@ -142,6 +144,21 @@ describe("An order's life, live: checkout → payment → supplier → SN on the
       expect(await ledger(member.id)).to.deep.equal([["REFUND", order.total]]);
     });
 
+    it("ten refund runs at once, beside the queued refund job, credit the wallet exactly once", async () => {
+      const buyer = await registerAccount(store.url!, "racing");
+      const { orders, refunds } = store.composition.services;
+      const { order } = await orders.place(draft({ userId: buyer.id }));
+      const move = (to: OrderStatus) => store.infra.dataSource.transaction((m) => orders.transition(m, order.id, to, { actor: "test", reason: `test ${to}` }));
+      await move(OrderStatus.PAID);
+      await move(OrderStatus.FAILED); // queues the refund job too
+      const outcomes = await Promise.all(Array.from({ length: 10 }, () => refunds!.refund(order.id)));
+      expect(outcomes.filter((outcome) => outcome === "WALLET").length).to.be.at.most(1);
+      await waitFor(async () => (await orderRow(order.id)).status === OrderStatus.REFUNDED);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await ledger(buyer.id)).to.deep.equal([["REFUND", order.total]]);
+      expect((await orders.history(order.id)).filter((row) => row.toStatus === OrderStatus.REFUNDED)).to.have.length(1);
+    });
+
     it("a wallet payment comes back to the wallet: balance as before, one PURCHASE and one REFUND row", async () => {
       const buyer = await registerAccount(store.url!, "walletrefund");
       await fundWallet(store, buyer.id, 100_000);
@@ -173,6 +190,33 @@ describe("An order's life, live: checkout → payment → supplier → SN on the
       expect(log.at(-1)!.payload).to.deep.include({ amount: order.total });
       expect(await store.composition.services.payments.refundTasks({ orderId: order.id })).to.have.length(0);
     });
+  });
+
+  it("a reseller's endpoint gets every status change of their order, signed, with the SN on SUCCESS", async () => {
+    const receiver = new WebhookReceiver();
+    const url = await receiver.start();
+    try {
+      const reseller = await registerReseller(store, await registerAdmin(store));
+      const set = await gql(store.url!, `mutation ($url: String!) { setWebhookEndpoint(url: $url) { secret } }`, { url }, reseller.accessToken);
+      expect(set.errors, JSON.stringify(set.errors)).to.equal(undefined);
+      const secret = set.data!.setWebhookEndpoint.secret as string;
+      await fundWallet(store, reseller.id, 100_000);
+      const { order } = await buy({ method: await walletMethod(store), token: reseller.accessToken });
+      const bodies = await waitFor(async () => {
+        const found = receiver.received.map((hit) => ({ hit, body: JSON.parse(hit.raw.toString("utf8")) })).filter(({ body }) => body.data.orderId === order.id);
+        return found.some(({ body }) => body.data.status === OrderStatus.SUCCESS) ? found : null;
+      }, 30_000);
+      expect(bodies.map(({ body }) => body.data.status)).to.have.members([OrderStatus.PAID, OrderStatus.PROCESSING, OrderStatus.SUCCESS]);
+      expect(bodies).to.have.length(3);
+      const success = bodies.find(({ body }) => body.data.status === OrderStatus.SUCCESS)!;
+      expect(success.body.data.sn).to.equal((await orderRow(order.id)).items![0].sn);
+      for (const { hit } of bodies) {
+        const expected = createHmac("sha256", secret).update(hit.raw).digest("hex");
+        expect(hit.headers["x-lapak-signature"]).to.equal(`sha256=${expected}`);
+      }
+    } finally {
+      await receiver.stop();
+    }
   });
 
   describe("who may follow an order", () => {
