@@ -16,7 +16,7 @@ import { buildIdentity } from "./modules/identity/identity.module";
 import { identityPermissions } from "./modules/identity/identity.permissions";
 import { auditPermissions } from "./modules/audit/audit.permissions";
 import { AuditResolver } from "./modules/audit/audit.resolver";
-import { LogTransport, NotificationOutboxService } from "./modules/notifications/notification-outbox.service";
+import { buildNotificationOutbox } from "./modules/notifications/notification-outbox.service";
 import { startNotificationProcessor } from "./modules/notifications/notification.processor";
 // wallet, promotions, points (issue 5)
 import { WalletService } from "./modules/wallet/wallet.service";
@@ -188,7 +188,7 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
   const audit = new AuditService(dataSource);
 
   // identity, audit, notifications (issue 3)
-  const outbox = new NotificationOutboxService(dataSource, new LogTransport(infra.logger));
+  const outbox = buildNotificationOutbox(dataSource, config, infra.logger);
   const identity = buildIdentity({ config, dataSource, redis, eventBus, audit, outbox });
 
   // wallet, promotions, points (issue 5): the checkout calls these services inside its transaction

@@ -14,7 +14,7 @@ export enum NotificationStatus {
 
 /** A message to send, written in the transaction that caused it and delivered afterwards. */
 @Entity("notification_outbox")
-@Index("idx_notification_outbox_status", ["status", "createdAt"])
+@Index("idx_notification_outbox_due", ["status", "nextAttemptAt"])
 export class NotificationOutbox extends BaseEntity {
   @Column({ type: "enum", enum: NotificationChannel })
   channel: NotificationChannel;
@@ -33,6 +33,10 @@ export class NotificationOutbox extends BaseEntity {
 
   @Column({ type: "int", default: 0 })
   attempts: number;
+
+  /** A PENDING row is not tried before this (now on enqueue, later after a failed send). */
+  @Column({ name: "next_attempt_at", type: "datetime", precision: 3 })
+  nextAttemptAt: Date;
 
   @Column({ name: "last_error", type: "varchar", length: 255, nullable: true })
   lastError: string | null;

@@ -6,6 +6,6 @@ export const NOTIFICATION_QUEUE = "notifications";
 /** Worker role: sweeps the outbox every few seconds (the database holds the pending work). */
 export async function startNotificationProcessor(queues: QueueRegistry, outbox: NotificationOutboxService): Promise<void> {
   const queue = queues.get(NOTIFICATION_QUEUE);
-  void queue.process("deliver", 1, async () => ({ delivered: await outbox.deliverPending() }));
+  void queue.process("deliver", 1, () => outbox.deliverPending());
   await queue.add("deliver", {}, { repeat: { every: 5000 }, jobId: "deliver-outbox", removeOnComplete: true, removeOnFail: 100 });
 }
