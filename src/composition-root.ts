@@ -16,7 +16,7 @@ import { buildIdentity } from "./modules/identity/identity.module";
 import { identityPermissions } from "./modules/identity/identity.permissions";
 import { auditPermissions } from "./modules/audit/audit.permissions";
 import { AuditResolver } from "./modules/audit/audit.resolver";
-import { buildNotificationOutbox } from "./modules/notifications/notification-outbox.service";
+import { buildNotificationOutbox, type NotificationOutboxService } from "./modules/notifications/notification-outbox.service";
 import { startNotificationProcessor } from "./modules/notifications/notification.processor";
 // wallet, promotions, points (issue 5)
 import { WalletService } from "./modules/wallet/wallet.service";
