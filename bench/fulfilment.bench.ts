@@ -2,7 +2,8 @@
  * Benchmark of fulfilment: `npm run bench:fulfilment`.
  * Starts its own store (API + worker + simulators in this process, on a
  * fresh database lapak_bench_fulfilment) and prints:
- *  1. SN push latency: orders pending at the Digiflazz simulator, each followed
+ *  1. SN push latency: orders paid at BENCH_LATENCY_RATE per second, pending
+ *     at the Digiflazz simulator, each followed
  *     by a graphql-ws `orderTracking` subscriber; the time from the supplier's
  *     callback being sent to the subscriber receiving SUCCESS (p50/p99);
  *  2. fulfilment throughput: BENCH_ORDERS orders made PAID at once; orders/s
@@ -18,6 +19,8 @@ import { CategoryType, FulfilmentKind } from "../src/modules/catalog/catalog.enu
 import { OrderStatus } from "../src/modules/ordering/order-state";
 
 const LATENCY_ORDERS = Number(process.env.BENCH_LATENCY_ORDERS ?? 200);
+/** orders paid per second in the latency run (a fixed arrival rate, so callbacks arrive spread out) */
+const LATENCY_RATE = Number(process.env.BENCH_LATENCY_RATE ?? 50);
 const THROUGHPUT_ORDERS = Number(process.env.BENCH_ORDERS ?? 1000);
 const PENDING_THEN_SUCCESS = "087800001233";
 const SUCCEEDS = "081234567890";
@@ -78,7 +81,13 @@ async function snLatency(store: RunningStore, variantId: string) {
       }),
   );
   await new Promise((resolve) => setTimeout(resolve, 1000)); // every subscription set up
-  await payAll(store, placed.map(({ order }) => order.id));
+  const { orders } = store.composition.services;
+  const started = Date.now();
+  const paying = placed.map(async ({ order }, index) => {
+    await new Promise((resolve) => setTimeout(resolve, started + (index * 1000) / LATENCY_RATE - Date.now()));
+    await store.infra.dataSource.transaction((m) => orders.transition(m, order.id, OrderStatus.PAID, { actor: "bench", reason: "paid" }));
+  });
+  await Promise.all(paying);
   await Promise.race([Promise.all(done), new Promise((_, reject) => setTimeout(() => reject(new Error("not every order reached SUCCESS within 120 s")), 120_000))]);
   await client.dispose();
 
@@ -96,7 +105,7 @@ async function snLatency(store: RunningStore, variantId: string) {
     .filter((row) => sentAt.has(row.ref_id) && received.has(row.order_id))
     .map((row) => received.get(row.order_id)! - sentAt.get(row.ref_id)!)
     .sort((a, b) => a - b);
-  return { orders: LATENCY_ORDERS, measured: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return { orders: LATENCY_ORDERS, rate: LATENCY_RATE, measured: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
 async function throughput(store: RunningStore, variantId: string) {
@@ -128,7 +137,7 @@ async function main(): Promise<void> {
     });
     await fetch(`${store.sandboxUrl}/digiflazz/__sim/deposit`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ deposit: 1_000_000_000_000 }) });
     const latency = await snLatency(store, variant.id);
-    console.log(`SN push latency (supplier callback sent → subscriber has SUCCESS), ${latency.measured}/${latency.orders} orders: p50 ${latency.p50} ms, p99 ${latency.p99} ms`);
+    console.log(`SN push latency (supplier callback sent → subscriber has SUCCESS), ${latency.measured}/${latency.orders} orders paid at ${latency.rate}/s: p50 ${latency.p50} ms, p99 ${latency.p99} ms`);
     const rate = await throughput(store, variant.id);
     console.log(`fulfilment throughput: ${rate.orders} orders PAID → SUCCESS in ${rate.seconds} s = ${rate.ordersPerSecond} orders/s (marking them PAID took ${rate.paidInMs} ms)`);
   } finally {
