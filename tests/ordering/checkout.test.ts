@@ -237,5 +237,7 @@ describe("Checkout", function () {
     expect(await balanceOf(buyer.id)).to.equal(50_000);
     const rows = await store.infra.dataSource.query("SELECT type, amount FROM balance_mutations WHERE user_id = ?", [buyer.id]);
     expect(rows.map((row: { type: string; amount: string }) => [row.type, Number(row.amount)])).to.deep.equal([["TOPUP", 50_000]]);
+    const notes = await store.infra.dataSource.query("SELECT type FROM notifications WHERE user_id = ?", [buyer.id]);
+    expect(notes.map((row: { type: string }) => row.type)).to.deep.equal(["TOPUP"]);
   });
 });

@@ -1,6 +1,6 @@
 import type { EntityManager } from "typeorm";
 import type { Order } from "../ordering/order.entity";
-import { OrderStatus } from "../ordering/order-state";
+import { OrderKind, OrderStatus } from "../ordering/order-state";
 import type { TransitionMeta } from "../ordering/ordering.service";
 import { NotificationChannel } from "./notification-outbox.entity";
 import type { NotificationOutboxService } from "./notification-outbox.service";
@@ -20,7 +20,7 @@ const TOLD: readonly OrderStatus[] = [OrderStatus.SUCCESS, OrderStatus.FAILED, O
 /**
  * The order-status hook of notifications, inside the transaction of the
  * change: a reseller's endpoint gets every change ("order.updated"), a member
- * gets an in-app TRX notification, and the contact an email / WhatsApp
+ * gets an in-app TRX (or TOPUP) notification, and the contact an email / WhatsApp
  * message, for the outcomes a buyer waits for.
  */
 export function orderNotifier(deps: OrderNotifierDeps) {
@@ -35,7 +35,8 @@ export function orderNotifier(deps: OrderNotifierDeps) {
     const body = sn ? `SN: ${sn}` : meta.reason;
     if (order.userId && order.status !== OrderStatus.REFUNDED) {
       // a refund has its own REFUND notification (refund module)
-      await deps.notifications.notify(manager, { userId: order.userId, type: NotificationType.TRX, title, body, data: { orderId: order.id, status: order.status, sn } });
+      const type = order.kind === OrderKind.TOPUP ? NotificationType.TOPUP : NotificationType.TRX;
+      await deps.notifications.notify(manager, { userId: order.userId, type, title, body, data: { orderId: order.id, status: order.status, sn } });
     }
     const message = { template: `order.${order.status.toLowerCase()}`, payload: { invoiceNumber: order.invoiceNumber, orderId: order.id, status: order.status, sn, message: meta.reason } };
     if (order.contactEmail) await deps.outbox.enqueue(manager, { channel: NotificationChannel.EMAIL, recipient: order.contactEmail, ...message });
