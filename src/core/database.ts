@@ -1,6 +1,6 @@
 import path from "node:path";
 import mysql from "mysql2/promise";
-import { DataSource, type DataSourceOptions } from "typeorm";
+import { DataSource, type DataSourceOptions, type FindManyOptions, type ObjectLiteral, type Repository } from "typeorm";
 
 export type DatabaseType = "mysql" | "mariadb";
 
@@ -68,4 +68,12 @@ export function dataSourceOptions(target: Pick<DatabaseTarget, "url" | "type">, 
 
 export function createDataSource(target: Pick<DatabaseTarget, "url" | "type">, poolSize?: number): DataSource {
   return new DataSource(dataSourceOptions(target, poolSize));
+}
+
+/**
+ * Like `findOne` with relations, in ONE query: TypeORM's findOne adds LIMIT 1,
+ * which with a joined to-many relation costs a second DISTINCT query.
+ */
+export async function findOneJoined<T extends ObjectLiteral>(repository: Repository<T>, options: FindManyOptions<T>): Promise<T | null> {
+  return (await repository.find(options))[0] ?? null;
 }

@@ -1,3 +1,4 @@
+import { findOneJoined } from "../../core/database";
 import type { DataSource } from "typeorm";
 import { IsNull } from "typeorm";
 import { ulid } from "ulid";
@@ -88,7 +89,7 @@ export class ApiTokenService {
     if (!API_TOKEN_PATTERN.test(token)) throw refused();
     const row = await this.dataSource.getRepository(ApiToken).findOneBy({ tokenHash: sha256(token) });
     if (!row || row.revokedAt) throw refused();
-    const user = await this.dataSource.getRepository(User).findOne({ where: { id: row.userId }, relations: { level: true, roles: true } });
+    const user = await findOneJoined(this.dataSource.getRepository(User), { where: { id: row.userId }, relations: { level: true, roles: true } });
     if (!user || user.status !== UserStatus.ACTIVE) throw refused();
     await this.rateLimit.consume(row.id, user.apiRateLimitPerMinute ?? this.defaultBudgetPerMinute);
     if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {

@@ -1,3 +1,4 @@
+import { findOneJoined } from "../../core/database";
 import bcrypt from "bcrypt";
 import { IsNull, type DataSource, type EntityManager } from "typeorm";
 import { ulid } from "ulid";
@@ -141,7 +142,7 @@ export class IdentityService {
   /** A user with level and roles; NOT_FOUND when missing. */
   async getUser(userId: string, manager?: EntityManager): Promise<User> {
     const repo = (manager ?? this.deps.dataSource.manager).getRepository(User);
-    const user = await repo.findOne({ where: { id: userId }, relations: { level: true, roles: true } });
+    const user = await findOneJoined(repo, { where: { id: userId }, relations: { level: true, roles: true } });
     if (!user) throw notFound("User");
     return user;
   }

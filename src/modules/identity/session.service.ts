@@ -1,3 +1,4 @@
+import { findOneJoined } from "../../core/database";
 import bcrypt from "bcrypt";
 import jwt from "jsonwebtoken";
 import { In, IsNull, Not, type DataSource, type EntityManager } from "typeorm";
@@ -135,10 +136,7 @@ export class SessionService {
     if (typeof claims.sid !== "string" || typeof claims.sub !== "string") throw refusedCredential("Invalid access token");
     const session = await this.dataSource.getRepository(Session).findOneBy({ id: claims.sid });
     if (!session || session.revokedAt || session.userId !== claims.sub) throw refusedCredential("Session expired or revoked; sign in again");
-    const user = await this.dataSource.getRepository(User).findOne({
-      where: { id: session.userId },
-      relations: { level: true, roles: true },
-    });
+    const user = await findOneJoined(this.dataSource.getRepository(User), { where: { id: session.userId }, relations: { level: true, roles: true } });
     if (!user || user.status !== UserStatus.ACTIVE) throw refusedCredential("Session expired or revoked; sign in again");
     const expiresAt = typeof claims.exp === "number" ? claims.exp * 1000 : undefined;
     return viewerOf(user, { via: "session", sessionId: session.id, expiresAt });

@@ -1,3 +1,4 @@
+import { findOneJoined } from "../../core/database";
 import { Brackets, In, type DataSource, type EntityManager } from "typeorm";
 import { ulid } from "ulid";
 import type { EventBus } from "../../core/event-bus";
@@ -82,7 +83,7 @@ export class UserAdminService {
   }
 
   async get(userId: string): Promise<User> {
-    const user = await this.dataSource.getRepository(User).findOne({ where: { id: userId }, relations: { level: true, roles: true } });
+    const user = await findOneJoined(this.dataSource.getRepository(User), { where: { id: userId }, relations: { level: true, roles: true } });
     if (!user) throw notFound("User");
     return user;
   }

@@ -105,8 +105,7 @@ export class ResellerWebhookService {
    */
   async enqueue(manager: EntityManager, input: EnqueueInput): Promise<string | null> {
     if (!EVENT_NAME.test(input.event) || input.event.length > 60) throw badInput(`Invalid webhook event name "${input.event}"`);
-    const endpoint = await manager.findOneBy(ResellerWebhookEndpoint, { userId: input.userId });
-    if (!endpoint) return null;
+    if (!(await this.hasEndpoint(manager, input.userId))) return null;
     const id = ulid();
     await manager.insert(WebhookDelivery, {
       id,
@@ -119,6 +118,14 @@ export class ResellerWebhookService {
     } as QueryDeepPartialEntity<WebhookDelivery>);
     await afterCommit(manager, () => this.schedule(id, 0, this.config.maxAttempts));
     return id;
+  }
+
+  /** Whether the user has an endpoint; remembered for the rest of the transaction (an order changes status several times in one). */
+  private async hasEndpoint(manager: EntityManager, userId: string): Promise<boolean> {
+    const memo = (manager.queryRunner?.data ?? {}) as Record<string, boolean | undefined>;
+    const key = `resellerWebhookEndpoint:${userId}`;
+    memo[key] ??= (await manager.countBy(ResellerWebhookEndpoint, { userId })) > 0;
+    return memo[key]!;
   }
 
   /** A user's deliveries, newest first (userId null: every reseller's, for staff). */

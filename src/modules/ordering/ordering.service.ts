@@ -1,3 +1,4 @@
+import { findOneJoined } from "../../core/database";
 import { createHash, createHmac, randomInt } from "node:crypto";
 import { In, LessThanOrEqual, QueryFailedError, type DataSource, type EntityManager } from "typeorm";
 import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
@@ -190,7 +191,7 @@ export class OrderService {
       actor: draft.actor ?? (draft.userId ? `user:${draft.userId}` : "guest"),
       reason: "order placed",
     });
-    const saved = await manager.findOneOrFail(Order, { where: { id: orderId }, relations: { items: true } });
+    const saved = (await findOneJoined(manager.getRepository(Order), { where: { id: orderId }, relations: { items: true } }))!;
     return { order: saved, trackingToken, created: true };
   }
 
@@ -220,7 +221,7 @@ export class OrderService {
   async findByIdempotencyKey(draft: OrderDraft): Promise<CreatedOrder | null> {
     if (!draft.idempotencyKey) return null;
     validateIdempotencyKey(draft.idempotencyKey);
-    const order = await this.dataSource.getRepository(Order).findOne({
+    const order = await findOneJoined(this.dataSource.getRepository(Order), {
       where: { buyerKey: buyerKeyOf(draft), idempotencyKey: draft.idempotencyKey },
       relations: { items: true },
     });
@@ -320,7 +321,7 @@ export class OrderService {
 
   /** The current state of an order as its followers see it (a subscriber's first event). */
   async currentEvent(orderId: string): Promise<OrderEvent | null> {
-    const order = await this.dataSource.getRepository(Order).findOne({ where: { id: orderId }, relations: { items: true } });
+    const order = await findOneJoined(this.dataSource.getRepository(Order), { where: { id: orderId }, relations: { items: true } });
     if (!order) return null;
     const last = await this.dataSource.getRepository(OrderTransition).findOne({ where: { orderId }, order: { id: "DESC" } });
     const event = toEvent(order, order.status, deliveredSn(order.items ?? []));
@@ -360,7 +361,7 @@ export class OrderService {
   // ---- reads ---------------------------------------------------------------
 
   async get(orderId: string, manager: EntityManager = this.dataSource.manager): Promise<Order> {
-    const order = await manager.findOne(Order, { where: { id: orderId }, relations: { items: true } });
+    const order = await findOneJoined(manager.getRepository(Order), { where: { id: orderId }, relations: { items: true } });
     if (!order) throw notFound("Order");
     return order;
   }
@@ -390,10 +391,7 @@ export class OrderService {
 
   async getByTrackingToken(token: string): Promise<Order> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw notFound("Order");
-    const order = await this.dataSource.getRepository(Order).findOne({
-      where: { trackingTokenHash: sha256Hex(token) },
-      relations: { items: true },
-    });
+    const order = await findOneJoined(this.dataSource.getRepository(Order), { where: { trackingTokenHash: sha256Hex(token) }, relations: { items: true } });
     if (!order) throw notFound("Order");
     return order;
   }

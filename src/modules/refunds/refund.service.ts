@@ -1,3 +1,4 @@
+import { findOneJoined } from "../../core/database";
 import type Queue from "bull";
 import type { DataSource, EntityManager } from "typeorm";
 import { afterCommit } from "../../core/after-commit";
@@ -55,7 +56,7 @@ export class RefundService {
   /** Refunds one FAILED order; safe to run any number of times. */
   async refund(orderId: string): Promise<RefundOutcome> {
     const { dataSource, orders, payments } = this.deps;
-    const order = await dataSource.getRepository(Order).findOne({ where: { id: orderId }, relations: { items: true } });
+    const order = await findOneJoined(dataSource.getRepository(Order), { where: { id: orderId }, relations: { items: true } });
     if (!order || order.status !== OrderStatus.FAILED) return "SKIPPED";
     const amount = refundAmount(order, order.items ?? []);
     const payment = await payments.paidPaymentOf(order.id);
