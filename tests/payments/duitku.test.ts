@@ -12,7 +12,7 @@ import {
 } from "../../src/modules/payments/gateways/duitku/duitku.signature";
 import type { ChargeRequest } from "../../src/modules/payments/gateways/payment-gateway";
 import { createDuitkuSimulator, type DuitkuSimulator } from "../../src/sandbox/duitku/duitku.simulator";
-import { CallbackReceiver, chargeRequest, eventually, expectRejection, gatewaySandbox, simCallbacks, simControl } from "./simulator-harness";
+import { chargeRequest, eventually, expectRejection, gatewaySandbox, simCallbacks, simControl, type CallbackReceiver } from "./gateway-harness";
 
 const CODE = "DS99999";
 const KEY = "FAKEAPIKEY000000000000000000000A";
@@ -77,18 +77,17 @@ describe("Duitku configuration", () => {
 describe("Duitku adapter against the simulator", () => {
   const suite = gatewaySandbox({
     simulator: () => createDuitkuSimulator({ defaultCallbackUrl: () => "http://127.0.0.1:9/nowhere" }),
-    adapter: (url) => new DuitkuAdapter(loadDuitkuConfig({ providersMode: "sandbox" }, url, { DUITKU_TIMEOUT_MS: "500" })),
+    adapter: ({ sandboxUrl }) => new DuitkuAdapter(loadDuitkuConfig({ providersMode: "sandbox" }, sandboxUrl, { DUITKU_TIMEOUT_MS: "500" })),
     config: { time_scale: 1, auto_pay_ms: 0, response_pair: "status" },
   });
-  let sandbox: { url: string; simulator: DuitkuSimulator };
+  let sandboxUrl: string;
+  let simUrl: string;
+  let simulator: DuitkuSimulator;
   let adapter: DuitkuAdapter;
   let receiver: CallbackReceiver;
-  let callbackUrl: string;
-  let sim: string;
-  const charge = (overrides: Partial<ChargeRequest> = {}) => chargeRequest(callbackUrl, { channel: "BC", ...overrides });
+  const charge = (overrides: Partial<ChargeRequest> = {}) => chargeRequest(receiver.url, { channel: "BC", ...overrides });
   before(() => {
-    ({ adapter, receiver, callbackUrl, sim } = suite);
-    sandbox = suite;
+    ({ sandboxUrl, simUrl, simulator, adapter, receiver } = suite);
   });
 
   it("lists the payment methods with their fees for an amount", async () => {
@@ -102,7 +101,7 @@ describe("Duitku adapter against the simulator", () => {
     expect(va).to.include({ amountToPay: 150_000 });
     expect(va.vaNumber).to.match(/^7007\d{12}$/);
     expect(va.gatewayReference).to.match(/^DSDS99999/);
-    expect(va.payUrl).to.equal(`${sandbox.url}/duitku/pay/${va.gatewayReference}`);
+    expect(va.payUrl).to.equal(`${sandboxUrl}/duitku/pay/${va.gatewayReference}`);
     expect((await fetch(va.payUrl!)).status).to.equal(200);
     const qris = await adapter.createCharge(charge({ channel: "SP" }));
     expect([qris.qrString?.startsWith("000201"), qris.vaNumber]).to.deep.equal([true, undefined]);
@@ -114,7 +113,7 @@ describe("Duitku adapter against the simulator", () => {
 
   it("reads either status pair the sandbox answers with", async () => {
     for (const pair of ["response", "both"]) {
-      await simControl(`${sim}/config`, { response_pair: pair });
+      await simControl(simUrl, "/config", { response_pair: pair });
       const request = charge();
       const result = await adapter.createCharge(request);
       expect(result.vaNumber, pair).to.match(/^7007/);
@@ -130,7 +129,7 @@ describe("Duitku adapter against the simulator", () => {
     const request = charge();
     await adapter.createCharge(request);
     await expectRejection(adapter.createCharge(request), DuitkuError, /HTTP 409 Duplicate merchantOrderId/);
-    const wrong = new DuitkuAdapter({ baseUrl: `${sandbox.url}/duitku/webapi/api/merchant`, merchantCode: CODE, apiKey: "WRONG", timeoutMs: 500 });
+    const wrong = new DuitkuAdapter({ baseUrl: `${sandboxUrl}/duitku/webapi/api/merchant`, merchantCode: CODE, apiKey: "WRONG", timeoutMs: 500 });
     await expectRejection(wrong.createCharge(charge()), DuitkuError, /HTTP 401 Wrong signature \(check DUITKU_MERCHANT_CODE and DUITKU_API_KEY\)/);
     await expectRejection(wrong.queryStatus({ reference: request.reference, gatewayReference: null }), DuitkuError, /HTTP 401/);
     await expectRejection(adapter.queryStatus({ reference: "ORD-UNKNOWN", gatewayReference: null }), DuitkuError, /HTTP 404 Transaction not found/);
@@ -140,7 +139,7 @@ describe("Duitku adapter against the simulator", () => {
     const request = charge();
     const result = await adapter.createCharge(request);
     expect((await adapter.queryStatus({ reference: request.reference, gatewayReference: null })).status).to.equal("PENDING");
-    await simControl(`${sim}/transactions/${request.reference}/pay`);
+    await simControl(simUrl, `/transactions/${request.reference}/pay`);
     await receiver.waitFor(1);
     const [paid] = receiver.received;
     expect(paid.request.headers["content-type"]).to.equal("application/x-www-form-urlencoded");
@@ -156,10 +155,10 @@ describe("Duitku adapter against the simulator", () => {
   it("never reads a failed or expired callback as paid, and the status API tells which", async () => {
     const failed = charge();
     await adapter.createCharge(failed);
-    await simControl(`${sim}/transactions/${failed.reference}/fail`);
+    await simControl(simUrl, `/transactions/${failed.reference}/fail`);
     const expired = charge();
     await adapter.createCharge(expired);
-    await simControl(`${sim}/transactions/${expired.reference}/expire`);
+    await simControl(simUrl, `/transactions/${expired.reference}/expire`);
     await receiver.waitFor(2);
     expect(receiver.received.map((r) => [r.parsed.verified, r.parsed.status, r.parsed.eventKey.endsWith(":01")])).to.deep.equal([
       [true, "PENDING", true],
@@ -172,19 +171,19 @@ describe("Duitku adapter against the simulator", () => {
   it("lets a forged signature fail (and retries it 3 times), and shows a validly signed wrong amount", async () => {
     const forged = charge();
     await adapter.createCharge(forged);
-    await simControl(`${sim}/config`, { time_scale: 1_000_000 });
-    await simControl(`${sim}/faults`, { callbacks: { bad_signature: true } });
-    await simControl(`${sim}/transactions/${forged.reference}/pay`);
+    await simControl(simUrl, "/config", { time_scale: 1_000_000 });
+    await simControl(simUrl, "/faults", { callbacks: { bad_signature: true } });
+    await simControl(simUrl, `/transactions/${forged.reference}/pay`);
     await receiver.waitFor(4);
     expect(receiver.received.map((r) => [r.parsed.verified, r.answer.status])).to.deep.equal(Array(4).fill([false, 400]));
-    await eventually(async () => (await simCallbacks(sim))[0].attempts.length === 4);
+    await eventually(async () => (await simCallbacks(simUrl))[0].attempts.length === 4);
 
     receiver.clear();
-    await simControl(`${sim}/config`, { time_scale: 1 }); // or the new charge would expire at once
+    await simControl(simUrl, "/config", { time_scale: 1 }); // or the new charge would expire at once
     const wrong = charge();
     const result = await adapter.createCharge(wrong);
-    await simControl(`${sim}/faults`, { callbacks: { bad_signature: false, amount_mismatch: true } });
-    await simControl(`${sim}/transactions/${wrong.reference}/pay`);
+    await simControl(simUrl, "/faults", { callbacks: { bad_signature: false, amount_mismatch: true } });
+    await simControl(simUrl, `/transactions/${wrong.reference}/pay`);
     await receiver.waitFor(1);
     expect(receiver.received[0].parsed).to.include({ verified: true, status: "PAID", amountPaid: result.amountToPay + 1 });
   });
@@ -192,8 +191,8 @@ describe("Duitku adapter against the simulator", () => {
   it("still verifies a JSON callback, a duplicate, and a paid-after-expired sequence", async () => {
     const request = charge();
     await adapter.createCharge(request);
-    await simControl(`${sim}/faults`, { callbacks: { json_instead_of_form: true, duplicate: true, paid_after_expired: true } });
-    await simControl(`${sim}/transactions/${request.reference}/pay`);
+    await simControl(simUrl, "/faults", { callbacks: { json_instead_of_form: true, duplicate: true, paid_after_expired: true } });
+    await simControl(simUrl, `/transactions/${request.reference}/pay`);
     await receiver.waitFor(4);
     expect(receiver.received.map((r) => [r.parsed.verified, r.parsed.status])).to.deep.equal([
       [true, "PENDING"],
@@ -205,23 +204,23 @@ describe("Duitku adapter against the simulator", () => {
   });
 
   it("pays by itself after the configured delay, for an autopay buyer, and through the simulator object", async () => {
-    await simControl(`${sim}/config`, { auto_pay_ms: 30 });
+    await simControl(simUrl, "/config", { auto_pay_ms: 30 });
     await adapter.createCharge(charge());
-    await simControl(`${sim}/config`, { auto_pay_ms: 0 });
+    await simControl(simUrl, "/config", { auto_pay_ms: 0 });
     await adapter.createCharge(charge({ customer: { name: "Auto", email: "autopay@example.test" } }));
     const direct = charge();
     await adapter.createCharge(direct);
-    await sandbox.simulator.pay(direct.reference);
+    await simulator.pay(direct.reference);
     const viaPayer = charge();
     await adapter.createCharge(viaPayer);
-    await duitkuSandboxPayer(sandbox.url)(viaPayer);
+    await duitkuSandboxPayer(sandboxUrl)(viaPayer);
     await receiver.waitFor(4, 4000);
     expect(receiver.received.map((r) => r.parsed.status)).to.deep.equal(["PAID", "PAID", "PAID", "PAID"]);
   });
 
   it("serves POP createInvoice signed by headers, refusing a stale timestamp", async () => {
     const send = (timestamp: number) =>
-      fetch(`${sandbox.url}/duitku/api/merchant/createInvoice`, {
+      fetch(`${sandboxUrl}/duitku/api/merchant/createInvoice`, {
         method: "POST",
         headers: {
           "content-type": "application/json",
@@ -229,7 +228,7 @@ describe("Duitku adapter against the simulator", () => {
           "x-duitku-timestamp": String(timestamp),
           "x-duitku-signature": duitkuPopSignature(CODE, timestamp, KEY),
         },
-        body: JSON.stringify({ merchantCode: CODE, paymentAmount: 20_000, merchantOrderId: `POP-${Date.now()}`, productDetails: "x", email: "a@b.test", callbackUrl, returnUrl: callbackUrl }),
+        body: JSON.stringify({ merchantCode: CODE, paymentAmount: 20_000, merchantOrderId: `POP-${Date.now()}`, productDetails: "x", email: "a@b.test", callbackUrl: receiver.url, returnUrl: receiver.url }),
       });
     const ok = await send(Date.now());
     expect(ok.status).to.equal(200);
@@ -238,11 +237,11 @@ describe("Duitku adapter against the simulator", () => {
   });
 
   it("throws clear errors on a timeout, a 500 and malformed JSON instead of hanging or mis-reading", async () => {
-    await simControl(`${sim}/faults`, { endpoints: { inquiry: { timeout: true } } });
+    await simControl(simUrl, "/faults", { endpoints: { inquiry: { timeout: true } } });
     await expectRejection(adapter.createCharge(charge()), HttpTimeoutError, /within 500 ms/);
-    await simControl(`${sim}/faults`, { endpoints: { inquiry: { http500: true } } });
+    await simControl(simUrl, "/faults", { endpoints: { inquiry: { http500: true } } });
     await expectRejection(adapter.createCharge(charge()), DuitkuError, /HTTP 500 Internal Server Error/);
-    await simControl(`${sim}/faults`, { endpoints: { inquiry: {}, status: { malformed_json: true } } });
+    await simControl(simUrl, "/faults", { endpoints: { inquiry: {}, status: { malformed_json: true } } });
     await expectRejection(adapter.queryStatus({ reference: "x", gatewayReference: null }), DuitkuError, /HTTP 200/);
   });
 });

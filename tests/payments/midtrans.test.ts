@@ -7,8 +7,9 @@ import { midtransAuthorization, midtransSignature } from "../../src/modules/paym
 import type { ChargeRequest } from "../../src/modules/payments/gateways/payment-gateway";
 import { retriesAllowed } from "../../src/sandbox/midtrans/midtrans-notifier";
 import { createMidtransSimulator, type MidtransSimulator } from "../../src/sandbox/midtrans/midtrans.simulator";
+import { sleep } from "../../src/sandbox/sim-kit";
 import { sharedStore } from "../helpers/store";
-import { CallbackReceiver, chargeRequest, eventually, expectRejection, gatewaySandbox, simCallbacks, simControl } from "./simulator-harness";
+import { chargeRequest, eventually, expectRejection, gatewaySandbox, simCallbacks, simControl, type CallbackReceiver } from "./gateway-harness";
 
 const KEY = "SB-Mid-server-FAKEFAKEFAKEFAKE0000";
 
@@ -94,15 +95,15 @@ describe("Midtrans configuration", () => {
 describe("Midtrans adapter against the simulator", () => {
   const suite = gatewaySandbox({
     simulator: () => createMidtransSimulator({ defaultCallbackUrl: () => "http://127.0.0.1:9/nowhere" }),
-    adapter: (url) => new MidtransAdapter(loadMidtransConfig({ providersMode: "sandbox" }, url, { MIDTRANS_TIMEOUT_MS: "500" })),
+    adapter: ({ sandboxUrl }) => new MidtransAdapter(loadMidtransConfig({ providersMode: "sandbox" }, sandboxUrl, { MIDTRANS_TIMEOUT_MS: "500" })),
     config: { time_scale: 1, auto_pay_ms: 0 },
   });
-  let sandbox: { url: string; simulator: MidtransSimulator };
+  let sandboxUrl: string;
+  let simUrl: string;
+  let simulator: MidtransSimulator;
   let adapter: MidtransAdapter;
   let receiver: CallbackReceiver;
-  let callbackUrl: string;
-  let sim: string;
-  const charge = (overrides: Partial<ChargeRequest> = {}) => chargeRequest(callbackUrl, { channel: "bank_transfer:bca", ...overrides });
+  const charge = (overrides: Partial<ChargeRequest> = {}) => chargeRequest(receiver.url, { channel: "bank_transfer:bca", ...overrides });
   /** Charges and waits for the "pending" notification the simulator sends on creation. */
   const pendingCharge = async (overrides: Partial<ChargeRequest> = {}) => {
     const request = charge(overrides);
@@ -113,8 +114,7 @@ describe("Midtrans adapter against the simulator", () => {
   };
 
   before(() => {
-    ({ adapter, receiver, callbackUrl, sim } = suite);
-    sandbox = suite;
+    ({ sandboxUrl, simUrl, simulator, adapter, receiver } = suite);
   });
 
   it("creates a charge for every channel with the instructions the buyer needs", async () => {
@@ -125,7 +125,7 @@ describe("Midtrans adapter against the simulator", () => {
       ["bank_transfer:cimb", (r) => expect(r.vaNumber).to.match(/^\d{15}$/)],
       ["bank_transfer:permata", (r) => expect(r.vaNumber).to.match(/^\d{16}$/)],
       ["echannel", (r) => expect([r.paymentCode, r.vaNumber?.length]).to.deep.equal(["70012", 12])],
-      ["qris", (r) => expect([r.qrString?.startsWith("000201"), r.payUrl]).to.deep.equal([true, `${sandbox.url}/midtrans/v2/qris/${(r.raw as any).order_id}/qr-code`])],
+      ["qris", (r) => expect([r.qrString?.startsWith("000201"), r.payUrl]).to.deep.equal([true, `${sandboxUrl}/midtrans/v2/qris/${(r.raw as any).order_id}/qr-code`])],
       ["gopay", (r) => expect(r.payUrl).to.match(/\/midtrans\/__sim\/app\/gopay\//)],
       ["shopeepay", (r) => expect(r.payUrl).to.match(/\/midtrans\/__sim\/app\/shopeepay\//)],
       ["cstore:indomaret", (r) => expect(r.paymentCode).to.match(/^LPK\d{11}$/)],
@@ -143,7 +143,7 @@ describe("Midtrans adapter against the simulator", () => {
     expect((qris.raw as { acquirer: string }).acquirer).to.equal("airpay shopee");
     const png = await fetch(qris.payUrl!);
     expect([png.status, png.headers.get("content-type")]).to.deep.equal([200, "image/png"]);
-    expect((await fetch(`${sandbox.url}/midtrans/v2/qris/ORD-UNKNOWN/qr-code`)).status).to.equal(404);
+    expect((await fetch(`${sandboxUrl}/midtrans/v2/qris/ORD-UNKNOWN/qr-code`)).status).to.equal(404);
   });
 
   it("adds a fee line when the amount is more than the items, so Midtrans accepts the sum", async () => {
@@ -156,7 +156,7 @@ describe("Midtrans adapter against the simulator", () => {
     const request = charge();
     await adapter.createCharge(request);
     await expectRejection(adapter.createCharge(request), MidtransError, /406 .*paid and utilized/);
-    const wrongKey = new MidtransAdapter({ baseUrl: `${sandbox.url}/midtrans`, serverKey: "SB-Mid-server-WRONG", timeoutMs: 500 });
+    const wrongKey = new MidtransAdapter({ baseUrl: `${sandboxUrl}/midtrans`, serverKey: "SB-Mid-server-WRONG", timeoutMs: 500 });
     await expectRejection(wrongKey.createCharge(charge()), MidtransError, /401 Access denied.*check MIDTRANS_SERVER_KEY/);
     await expectRejection(wrongKey.queryStatus({ reference: request.reference, gatewayReference: null }), MidtransError, /401/);
   });
@@ -164,14 +164,14 @@ describe("Midtrans adapter against the simulator", () => {
   it("delivers a signed settlement that verifies, with the amount the charge asked for", async () => {
     const { request, result } = await pendingCharge();
     expect(receiver.received[0].parsed).to.include({ verified: true, status: "PENDING", reference: request.reference });
-    await simControl(`${sim}/transactions/${request.reference}/pay`);
+    await simControl(simUrl, `/transactions/${request.reference}/pay`);
     await receiver.waitFor(2);
     const paid = receiver.received[1];
     expect(paid.parsed).to.include({ verified: true, status: "PAID", reference: request.reference, gatewayReference: result.gatewayReference });
     expect(paid.parsed.amountPaid).to.equal(result.amountToPay);
     expect(paid.parsed.eventKey).to.equal(`${result.gatewayReference}:settlement`);
     expect(paid.answer.status).to.equal(200);
-    const deliveries = await simCallbacks(sim);
+    const deliveries = await simCallbacks(simUrl);
     expect(deliveries.map((d) => [d.accepted, d.attempts.length])).to.deep.equal([[true, 1], [true, 1]]);
     expect(await adapter.queryStatus({ reference: request.reference, gatewayReference: null })).to.deep.include({
       status: "PAID",
@@ -182,15 +182,15 @@ describe("Midtrans adapter against the simulator", () => {
 
   it("lets a forged signature fail and shows a wrong amount even when it is validly signed", async () => {
     const { request, result } = await pendingCharge();
-    await simControl(`${sim}/faults`, { callbacks: { bad_signature: true } });
-    await simControl(`${sim}/transactions/${request.reference}/pay`);
+    await simControl(simUrl, "/faults", { callbacks: { bad_signature: true } });
+    await simControl(simUrl, `/transactions/${request.reference}/pay`);
     await receiver.waitFor(2);
     expect(receiver.received[1].parsed).to.include({ verified: false, status: "PENDING" });
     expect(receiver.received[1].answer.status).to.equal(400);
 
     const second = await pendingCharge();
-    await simControl(`${sim}/faults`, { callbacks: { bad_signature: false, amount_mismatch: true } });
-    await simControl(`${sim}/transactions/${second.request.reference}/pay`);
+    await simControl(simUrl, "/faults", { callbacks: { bad_signature: false, amount_mismatch: true } });
+    await simControl(simUrl, `/transactions/${second.request.reference}/pay`);
     await receiver.waitFor(4);
     const mismatch = receiver.received[3].parsed;
     expect(mismatch).to.include({ verified: true, status: "PAID" });
@@ -200,8 +200,8 @@ describe("Midtrans adapter against the simulator", () => {
 
   it("sends a duplicate with the same event key, and a pending after the settlement when told to", async () => {
     const { request } = await pendingCharge();
-    await simControl(`${sim}/faults`, { callbacks: { duplicate: true, out_of_order: true } });
-    await simControl(`${sim}/transactions/${request.reference}/settle`);
+    await simControl(simUrl, "/faults", { callbacks: { duplicate: true, out_of_order: true } });
+    await simControl(simUrl, `/transactions/${request.reference}/settle`);
     await receiver.waitFor(5);
     const keys = receiver.received.slice(1).map((r) => [r.parsed.status, r.parsed.verified]);
     expect(keys).to.deep.equal([["PAID", true], ["PAID", true], ["PENDING", true], ["PENDING", true]]);
@@ -210,11 +210,11 @@ describe("Midtrans adapter against the simulator", () => {
 
   it("reports a reversal, an expiry, a cancellation and a denial", async () => {
     const reversed = await pendingCharge();
-    await simControl(`${sim}/faults`, { callbacks: { reversal: true } });
-    await simControl(`${sim}/transactions/${reversed.request.reference}/pay`);
+    await simControl(simUrl, "/faults", { callbacks: { reversal: true } });
+    await simControl(simUrl, `/transactions/${reversed.request.reference}/pay`);
     await receiver.waitFor(3);
     expect(receiver.received.slice(1).map((r) => r.parsed.status)).to.deep.equal(["PAID", "FAILED"]);
-    await simControl(`${sim}/faults`, { callbacks: { reversal: false } });
+    await simControl(simUrl, "/faults", { callbacks: { reversal: false } });
 
     const expiring = await pendingCharge();
     expect(await adapter.expire(expiring.request.reference)).to.include({ status: "EXPIRED", amountPaid: null });
@@ -226,17 +226,19 @@ describe("Midtrans adapter against the simulator", () => {
     expect((await adapter.cancel(cancelled.request.reference)).status).to.equal("FAILED");
     await expectRejection(adapter.cancel(cancelled.request.reference), MidtransError, /412/);
 
+    // the deny follows the pending notification within ~20 ms: count from before the charge, not after it
+    const seen = receiver.received.length;
     const denied = await pendingCharge({ amount: 150_013, items: [{ sku: "X", name: "X", price: 150_013, quantity: 1 }] });
-    await receiver.waitFor(receiver.received.length + 1);
+    await receiver.waitFor(seen + 2);
     expect(receiver.received.at(-1)!.parsed).to.include({ verified: true, status: "FAILED", reference: denied.request.reference });
   });
 
   it("holds a challenged capture as pending until it is approved", async () => {
     const { request } = await pendingCharge({ channel: "gopay" });
-    await simControl(`${sim}/transactions/${request.reference}/challenge`);
+    await simControl(simUrl, `/transactions/${request.reference}/challenge`);
     await receiver.waitFor(2);
     expect(receiver.received[1].parsed).to.include({ verified: true, status: "PENDING" });
-    const approve = await fetch(`${sandbox.url}/midtrans/v2/${request.reference}/approve`, {
+    const approve = await fetch(`${sandboxUrl}/midtrans/v2/${request.reference}/approve`, {
       method: "POST",
       headers: { authorization: midtransAuthorization(KEY) },
     });
@@ -247,11 +249,11 @@ describe("Midtrans adapter against the simulator", () => {
 
   it("charges the sandbox test cards: 3-D Secure with OTP 112233, a bank refusal, an FDS challenge", async () => {
     const token = async (card: string) => {
-      const answer = await fetch(`${sandbox.url}/midtrans/v2/token?client_key=SB-Mid-client-FAKE&card_number=${card}&card_exp_month=12&card_exp_year=2030&card_cvv=123`);
+      const answer = await fetch(`${sandboxUrl}/midtrans/v2/token?client_key=SB-Mid-client-FAKE&card_number=${card}&card_exp_month=12&card_exp_year=2030&card_cvv=123`);
       return ((await answer.json()) as { token_id: string }).token_id;
     };
     const secure = await pendingCharge({ channel: `credit_card:${await token("4811111111111114")}` });
-    expect(secure.result.payUrl).to.equal(`${sandbox.url}/midtrans/__sim/3ds/${secure.request.reference}`);
+    expect(secure.result.payUrl).to.equal(`${sandboxUrl}/midtrans/__sim/3ds/${secure.request.reference}`);
     const otp = await fetch(secure.result.payUrl!, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "otp=112233" });
     expect(((await otp.json()) as { transaction_status: string }).transaction_status).to.equal("capture");
     await receiver.waitFor(2);
@@ -272,7 +274,7 @@ describe("Midtrans adapter against the simulator", () => {
 
   it("refunds a paid QRIS charge once per refund key, and refuses a VA refund", async () => {
     const { request } = await pendingCharge({ channel: "qris" });
-    await simControl(`${sim}/transactions/${request.reference}/pay`);
+    await simControl(simUrl, `/transactions/${request.reference}/pay`);
     const payment = { reference: request.reference, gatewayReference: null };
     const first = await adapter.refund(payment, 50_000, "buyer asked");
     expect(first.refunded).to.equal(true);
@@ -285,7 +287,7 @@ describe("Midtrans adapter against the simulator", () => {
     await expectRejection(adapter.refund(payment, 1, "nothing left"), MidtransError, /412/);
 
     const va = await pendingCharge();
-    await simControl(`${sim}/transactions/${va.request.reference}/pay`);
+    await simControl(simUrl, `/transactions/${va.request.reference}/pay`);
     await expectRejection(adapter.refund({ reference: va.request.reference, gatewayReference: null }, 1000, "x"), MidtransError, /412.*cannot be refunded/);
   });
 
@@ -294,21 +296,21 @@ describe("Midtrans adapter against the simulator", () => {
     const cases: [number, number][] = [[503, 5], [500, 2], [404, 3], [200, 1]];
     for (const [answer, attempts] of cases) {
       const { request } = await pendingCharge();
-      const index = (await simCallbacks(sim)).length;
-      await simControl(`${sim}/config`, { time_scale: 1_000_000 });
-      receiver.forceStatus = answer;
-      await simControl(`${sim}/transactions/${request.reference}/pay`);
-      const payAttempts = async () => (await simCallbacks(sim))[index]?.attempts ?? [];
+      const index = (await simCallbacks(simUrl)).length;
+      await simControl(simUrl, "/config", { time_scale: 1_000_000 });
+      receiver.override = { status: answer };
+      await simControl(simUrl, `/transactions/${request.reference}/pay`);
+      const payAttempts = async () => (await simCallbacks(simUrl))[index]?.attempts ?? [];
       await eventually(async () => (await payAttempts()).length === attempts);
-      await new Promise((resolve) => setTimeout(resolve, 50)); // no extra retry follows
+      await sleep(50); // no extra retry follows
       expect((await payAttempts()).map((a) => a.status), String(answer)).to.deep.equal(Array(attempts).fill(answer));
       receiver.clear();
-      await simControl(`${sim}/config`, { time_scale: 1 });
+      await simControl(simUrl, "/config", { time_scale: 1 });
     }
   });
 
   it("pays automatically after the configured delay", async () => {
-    await simControl(`${sim}/config`, { auto_pay_ms: 50 });
+    await simControl(simUrl, "/config", { auto_pay_ms: 50 });
     const { request } = await pendingCharge();
     await receiver.waitFor(2);
     expect(receiver.received[1].parsed).to.include({ status: "PAID", reference: request.reference });
@@ -316,20 +318,20 @@ describe("Midtrans adapter against the simulator", () => {
 
   it("pays when simulatePayment asks, through the payer or the simulator object", async () => {
     const first = await pendingCharge({ channel: "echannel" });
-    await midtransSandboxPayer(sandbox.url)(first.request);
+    await midtransSandboxPayer(sandboxUrl)(first.request);
     const second = await pendingCharge({ channel: "cstore:indomaret" });
-    await sandbox.simulator.pay(second.request.reference);
+    await simulator.pay(second.request.reference);
     await receiver.waitFor(4);
     expect(receiver.received.filter((r) => r.parsed.status === "PAID").map((r) => r.parsed.reference)).to.deep.equal([first.request.reference, second.request.reference]);
-    await expectRejection(midtransSandboxPayer(sandbox.url)({ reference: "ORD-UNKNOWN" }), Error, /refused to pay \(HTTP 404/);
+    await expectRejection(midtransSandboxPayer(sandboxUrl)({ reference: "ORD-UNKNOWN" }), Error, /refused to pay \(HTTP 404/);
   });
 
   it("throws clear errors on a timeout, a 500 and malformed JSON instead of hanging or mis-reading", async () => {
-    await simControl(`${sim}/faults`, { endpoints: { charge: { timeout: true } } });
+    await simControl(simUrl, "/faults", { endpoints: { charge: { timeout: true } } });
     await expectRejection(adapter.createCharge(charge()), HttpTimeoutError, /within 500 ms/);
-    await simControl(`${sim}/faults`, { endpoints: { charge: { http500: true } } });
+    await simControl(simUrl, "/faults", { endpoints: { charge: { http500: true } } });
     await expectRejection(adapter.createCharge(charge()), MidtransError, /unreadable answer \(HTTP 500\)/);
-    await simControl(`${sim}/faults`, { endpoints: { charge: { http500: false, timeout: false }, status: { malformed_json: true } } });
+    await simControl(simUrl, "/faults", { endpoints: { charge: { http500: false, timeout: false }, status: { malformed_json: true } } });
     await expectRejection(adapter.queryStatus({ reference: "x", gatewayReference: null }), MidtransError, /unreadable answer \(HTTP 200\)/);
   });
 });

@@ -14,7 +14,7 @@ import { tokopayMerchantSignature, tokopayOrderSignature } from "../../src/modul
 import { crc16Ccitt } from "../../src/sandbox/emv-qr";
 import { sleep } from "../../src/sandbox/sim-kit";
 import { createTokopaySimulator } from "../../src/sandbox/tokopay/tokopay.simulator";
-import { hostSimulator, itThrowsOnFaults, simControl, simGet, startReceiver, type Receiver } from "./gateway-harness";
+import { gatewaySandbox, itThrowsOnFaults, simControl, simGet, startReceiver, type CallbackReceiver } from "./gateway-harness";
 
 const { merchantId, secret } = TOKOPAY_SANDBOX_CREDENTIALS;
 
@@ -117,8 +117,14 @@ describe("Tokopay: configuration", () => {
 });
 
 describe("Tokopay: adapter against the simulator over HTTP", () => {
-  let sim: Awaited<ReturnType<typeof hostSimulator>>;
-  let receiver: Receiver;
+  const suite = gatewaySandbox({
+    simulator: (receiverUrl) => createTokopaySimulator({ merchantId, secret, callbackUrl: receiverUrl }),
+    adapter: ({ simUrl }) => new TokopayAdapter(sandboxConfig(`${simUrl}/v1`)),
+    // real-time retries (2 min): a rejected webhook of one test never reaches the next one
+    config: { status_field: false, spoof_ip: false, send_expired: false, time_scale: 1, fee_borne_by: "buyer" },
+  });
+  let simUrl: string;
+  let receiver: CallbackReceiver;
   let adapter: TokopayAdapter;
   let seq = 0;
 
@@ -133,29 +139,15 @@ describe("Tokopay: adapter against the simulator over HTTP", () => {
     ...overrides,
   });
 
-  before(async () => {
-    // the receiver only verifies callbacks, so it needs no base URL
-    receiver = await startReceiver(new TokopayAdapter(sandboxConfig("http://unused.invalid/v1")));
-    sim = await hostSimulator(createTokopaySimulator({ merchantId, secret, callbackUrl: () => `${receiver.url}/` }));
-    adapter = new TokopayAdapter(sandboxConfig(`${sim.url}/v1`));
-  });
-  beforeEach(async () => {
-    await simControl(sim.url, "/reset");
-    // real-time retries (2 min): a rejected webhook of one test never reaches the next one
-    await simControl(sim.url, "/config", { status_field: false, spoof_ip: false, send_expired: false, time_scale: 1, fee_borne_by: "buyer" });
-    receiver.received.length = 0;
-    receiver.override = undefined;
-  });
-  after(async () => {
-    await sim.stop();
-    await receiver.stop();
+  before(() => {
+    ({ simUrl, receiver, adapter } = suite);
   });
 
   it("creates a QRIS order: trx id, total_bayar with the buyer-borne fee, a QR string with a valid CRC", async () => {
     const result = await adapter.createCharge(charge({ amount: 15000 }));
     expect(result.gatewayReference).to.match(/^TP\d{6}[A-Z]{4}\d{6}$/);
     expect(result.amountToPay).to.equal(15105);
-    expect(result.payUrl).to.equal(`${sim.url}/pay/${result.gatewayReference}`);
+    expect(result.payUrl).to.equal(`${simUrl}/pay/${result.gatewayReference}`);
     const qr = result.qrString!;
     expect(qr.startsWith("000201")).to.equal(true);
     expect(qr.slice(-4)).to.equal(crc16Ccitt(qr.slice(0, -4)));
@@ -174,30 +166,29 @@ describe("Tokopay: adapter against the simulator over HTTP", () => {
     const again = await adapter.createCharge({ ...request, amount: 99000 });
     expect(again.gatewayReference).to.equal(first.gatewayReference);
     expect(again.amountToPay).to.equal(first.amountToPay);
-    const orders = await simGet<{ ref_id: string }[]>(sim.url, "/orders");
+    const orders = await simGet<{ ref_id: string }[]>(simUrl, "/orders");
     expect(orders.filter((order) => order.ref_id === request.reference)).to.have.length(1);
   });
 
   it("refuses a channel the store has not enabled before calling Tokopay, and relays the simulator's validation errors", async () => {
-    const narrow = new TokopayAdapter(sandboxConfig(`${sim.url}/v1`, { channels: ["QRIS"] }));
+    const narrow = new TokopayAdapter(sandboxConfig(`${simUrl}/v1`, { channels: ["QRIS"] }));
     let error: unknown;
     await narrow.createCharge(charge({ channel: "BRIVA" })).catch((e: unknown) => (error = e));
     expect(String(error)).to.match(/channel "BRIVA" is not enabled/);
     await adapter.createCharge(charge({ amount: 500 })).catch((e: unknown) => (error = e));
     expect(String(error)).to.match(/Tokopay refused the request: Nominal minimal 1000/);
-    expect(await simGet<unknown[]>(sim.url, "/orders")).to.have.length(0);
+    expect(await simGet<unknown[]>(simUrl, "/orders")).to.have.length(0);
   });
 
   it("delivers a verified webhook on payment whose total_dibayar equals the order's total_bayar", async () => {
     const request = charge();
     const created = await adapter.createCharge(request);
-    const forced = await simControl(sim.url, `/orders/${request.reference}/pay`);
-    expect(forced.status).to.equal(200);
+    await simControl(simUrl, `/orders/${request.reference}/pay`); // throws unless the simulator answers 200
     const [callback] = await receiver.waitFor(1);
     expect(callback!.parsed).to.include({ verified: true, reference: request.reference, gatewayReference: created.gatewayReference, status: "PAID" });
     expect(callback!.parsed.amountPaid).to.equal(created.amountToPay);
-    expect(JSON.parse(callback!.raw)).to.include({ status: "Success", signature: tokopayOrderSignature(merchantId, secret, request.reference) });
-    const [delivery] = await simGet<{ accepted: boolean; attempts: unknown[] }[]>(sim.url, "/webhooks");
+    expect(JSON.parse(String(callback!.request.rawBody))).to.include({ status: "Success", signature: tokopayOrderSignature(merchantId, secret, request.reference) });
+    const [delivery] = await simGet<{ accepted: boolean; attempts: unknown[] }[]>(simUrl, "/webhooks");
     expect(delivery).to.include({ accepted: true });
     expect(delivery!.attempts).to.have.length(1);
   });
@@ -205,17 +196,17 @@ describe("Tokopay: adapter against the simulator over HTTP", () => {
   it("status check tolerates a missing status field (still PENDING) and reads it when present", async () => {
     const request = charge();
     const created = await adapter.createCharge(request);
-    await simControl(sim.url, `/orders/${request.reference}/pay`);
+    await simControl(simUrl, `/orders/${request.reference}/pay`);
     const withoutField = await adapter.queryStatus({ reference: request.reference, gatewayReference: created.gatewayReference });
     expect(withoutField).to.include({ status: "PENDING", amountPaid: null, gatewayReference: created.gatewayReference });
-    await simControl(sim.url, "/config", { status_field: true });
+    await simControl(simUrl, "/config", { status_field: true });
     const paid = await adapter.queryStatus({ reference: request.reference, gatewayReference: created.gatewayReference, amount: 15000, channel: "QRIS" });
     expect(paid).to.include({ status: "PAID", amountPaid: created.amountToPay });
 
     const other = charge();
     await adapter.createCharge(other);
     expect((await adapter.queryStatus({ reference: other.reference, gatewayReference: null })).status).to.equal("PENDING");
-    await simControl(sim.url, `/orders/${other.reference}/expire`);
+    await simControl(simUrl, `/orders/${other.reference}/expire`);
     expect((await adapter.queryStatus({ reference: other.reference, gatewayReference: null })).status).to.equal("EXPIRED");
     expect(receiver.received).to.have.length(1); // no webhook on expiry by default
   });
@@ -223,23 +214,23 @@ describe("Tokopay: adapter against the simulator over HTTP", () => {
   it("detects forged and tampered webhooks", async () => {
     const request = charge();
     const created = await adapter.createCharge(request);
-    await simControl(sim.url, "/faults", { callbacks: { bad_signature: true } });
-    await simControl(sim.url, `/orders/${request.reference}/pay`);
+    await simControl(simUrl, "/faults", { callbacks: { bad_signature: true } });
+    await simControl(simUrl, `/orders/${request.reference}/pay`);
     const [forged] = await receiver.waitFor(1);
     expect(forged!.parsed).to.include({ verified: false, reason: "signature mismatch" });
     expect(forged!.answer.status).to.equal(401);
 
-    await simControl(sim.url, "/faults", { callbacks: { bad_signature: false, wrong_merchant_id: true } });
+    await simControl(simUrl, "/faults", { callbacks: { bad_signature: false, wrong_merchant_id: true } });
     const second = charge();
     await adapter.createCharge(second);
-    await simControl(sim.url, `/orders/${second.reference}/pay`);
+    await simControl(simUrl, `/orders/${second.reference}/pay`);
     expect((await receiver.waitFor(2))[1]!.parsed).to.include({ verified: false, reason: "merchant_id is not ours" });
 
     // a valid signature does not vouch for the amount: a replay with another total is verified but differs
-    await simControl(sim.url, "/faults", { callbacks: { wrong_merchant_id: false, replay_other_body: true, amount_mismatch: true } });
+    await simControl(simUrl, "/faults", { callbacks: { wrong_merchant_id: false, replay_other_body: true, amount_mismatch: true } });
     const third = charge();
     const thirdCharge = await adapter.createCharge(third);
-    await simControl(sim.url, `/orders/${third.reference}/pay`);
+    await simControl(simUrl, `/orders/${third.reference}/pay`);
     const [, , mismatch, replay] = await receiver.waitFor(4);
     expect(mismatch!.parsed).to.include({ verified: true, amountPaid: thirdCharge.amountToPay - 1 });
     expect(replay!.parsed.verified).to.equal(true);
@@ -248,35 +239,35 @@ describe("Tokopay: adapter against the simulator over HTTP", () => {
   });
 
   it("passes the IP check behind a local proxy when the simulator spoofs Tokopay's address", async () => {
-    const strict = new TokopayAdapter(sandboxConfig(`${sim.url}/v1`, { allowedIps: ["178.128.104.179"] }));
+    const strict = new TokopayAdapter(sandboxConfig(`${simUrl}/v1`, { allowedIps: ["178.128.104.179"] }));
     const strictReceiver = await startReceiver(strict);
     try {
-      await simControl(sim.url, "/config", { callback_url: `${strictReceiver.url}/`, spoof_ip: true });
+      await simControl(simUrl, "/config", { callback_url: `${strictReceiver.url}/`, spoof_ip: true });
       const request = charge();
       await adapter.createCharge(request);
-      await simControl(sim.url, `/orders/${request.reference}/pay`);
+      await simControl(simUrl, `/orders/${request.reference}/pay`);
       expect((await strictReceiver.waitFor(1))[0]!.parsed.verified).to.equal(true);
-      await simControl(sim.url, "/config", { spoof_ip: false });
+      await simControl(simUrl, "/config", { spoof_ip: false });
       const other = charge();
       await adapter.createCharge(other);
-      await simControl(sim.url, `/orders/${other.reference}/pay`);
+      await simControl(simUrl, `/orders/${other.reference}/pay`);
       expect((await strictReceiver.waitFor(2))[1]!.parsed.reason).to.match(/source address 127\.0\.0\.1/);
     } finally {
-      await simControl(sim.url, "/config", { callback_url: "" });
+      await simControl(simUrl, "/config", { callback_url: "" });
       await strictReceiver.stop();
     }
   });
 
   it("retries a webhook twice more, 2 minutes (scaled) apart, until the answer is {status:true}", async () => {
-    await simControl(sim.url, "/config", { time_scale: 0.001 }); // 120 ms
+    await simControl(simUrl, "/config", { time_scale: 0.001 }); // 120 ms
     receiver.override = { status: 200, body: { success: true } };
     const request = charge();
     await adapter.createCharge(request);
-    await simControl(sim.url, `/orders/${request.reference}/pay`);
+    await simControl(simUrl, `/orders/${request.reference}/pay`);
     await receiver.waitFor(3);
     await sleep(400);
     expect(receiver.received).to.have.length(3);
-    const [delivery] = await simGet<{ accepted: boolean; attempts: unknown[] }[]>(sim.url, "/webhooks");
+    const [delivery] = await simGet<{ accepted: boolean; attempts: unknown[] }[]>(simUrl, "/webhooks");
     expect(delivery).to.include({ accepted: false });
     expect(delivery!.attempts).to.have.length(3);
   });
@@ -288,33 +279,33 @@ describe("Tokopay: adapter against the simulator over HTTP", () => {
   });
 
   it("sends an Expired webhook only when send_expired is on", async () => {
-    await simControl(sim.url, "/config", { send_expired: true });
+    await simControl(simUrl, "/config", { send_expired: true });
     const request = charge();
     await adapter.createCharge(request);
-    await simControl(sim.url, `/orders/${request.reference}/expire`);
+    await simControl(simUrl, `/orders/${request.reference}/expire`);
     const [callback] = await receiver.waitFor(1);
     expect(callback!.parsed).to.include({ verified: true, status: "EXPIRED" });
   });
 
   it("bad credentials make the adapter throw a clear error", async () => {
-    const wrongSecret = new TokopayAdapter(sandboxConfig(`${sim.url}/v1`, { secret: "x".repeat(64) }));
-    const wrongMerchant = new TokopayAdapter(sandboxConfig(`${sim.url}/v1`, { merchantId: "M000000NOPE0000" }));
+    const wrongSecret = new TokopayAdapter(sandboxConfig(`${simUrl}/v1`, { secret: "x".repeat(64) }));
+    const wrongMerchant = new TokopayAdapter(sandboxConfig(`${simUrl}/v1`, { merchantId: "M000000NOPE0000" }));
     const errors: string[] = [];
     await wrongSecret.createCharge(charge()).catch((e: unknown) => errors.push(String(e)));
     await wrongMerchant.createCharge(charge()).catch((e: unknown) => errors.push(String(e)));
     expect(errors).to.deep.equal(["Error: Tokopay refused the request: Signature tidak valid", "Error: Tokopay refused the request: Merchant tidak valid"]);
   });
 
-  itThrowsOnFaults(() => sim.url, "order", () => adapter.createCharge(charge()), [
+  itThrowsOnFaults(() => simUrl, "order", () => adapter.createCharge(charge()), [
     ["http500", /HTTP 500 with a body that is not JSON/],
     ["malformed_json", /HTTP 200 with a body that is not JSON/],
     ["html_error_page", /HTTP 502 with a body that is not JSON/],
   ]);
 
   it("serves the account-info call signed with md5(merchant_id:secret)", async () => {
-    const ok = await postJson(`${sim.url}/v1/merchant`, { merchant_id: merchantId, signature: tokopayMerchantSignature(merchantId, secret) });
+    const ok = await postJson(`${simUrl}/v1/merchant`, { merchant_id: merchantId, signature: tokopayMerchantSignature(merchantId, secret) });
     expect(ok.json).to.deep.include({ status: "Success" });
-    const bad = await postJson(`${sim.url}/v1/merchant`, { merchant_id: merchantId, signature: md5(`${merchantId}${secret}`) });
+    const bad = await postJson(`${simUrl}/v1/merchant`, { merchant_id: merchantId, signature: md5(`${merchantId}${secret}`) });
     expect(bad.json).to.deep.include({ status: "0" });
   });
 });

@@ -10,7 +10,7 @@ import { createLogger } from "../../src/core/logger";
 import { sleep } from "../../src/sandbox/sim-kit";
 import { createXenditSimulator } from "../../src/sandbox/xendit/xendit.simulator";
 import { testConfig } from "../helpers/env";
-import { hostSimulator, itThrowsOnFaults, simControl, simGet, startReceiver, type Receiver } from "./gateway-harness";
+import { expectRejection, gatewaySandbox, hostSimulator, itThrowsOnFaults, simControl, simGet, type CallbackReceiver } from "./gateway-harness";
 
 const { secretKey, callbackToken } = XENDIT_SANDBOX_CREDENTIALS;
 
@@ -101,8 +101,14 @@ describe("Xendit: configuration", () => {
 });
 
 describe("Xendit: adapter against the simulator over HTTP", () => {
-  let sim: Awaited<ReturnType<typeof hostSimulator>>;
-  let receiver: Receiver;
+  const suite = gatewaySandbox({
+    simulator: (receiverUrl) => createXenditSimulator({ secretKey, callbackToken, callbackUrl: () => `${receiverUrl()}/invoice` }),
+    adapter: ({ simUrl }) => new XenditAdapter(sandboxConfig(simUrl)),
+    // real-time retries (15 min): a rejected callback of one test never reaches the next one
+    config: { time_scale: 1, allow_live_keys: false },
+  });
+  let simUrl: string;
+  let receiver: CallbackReceiver;
   let adapter: XenditAdapter;
   let seq = 0;
 
@@ -118,23 +124,10 @@ describe("Xendit: adapter against the simulator over HTTP", () => {
     ...overrides,
   });
 
-  const invoices = () => simGet<XenditInvoice[]>(sim.url, "/invoices");
+  const invoices = () => simGet<XenditInvoice[]>(simUrl, "/invoices");
 
-  before(async () => {
-    receiver = await startReceiver(new XenditAdapter(sandboxConfig("http://unused.invalid")));
-    sim = await hostSimulator(createXenditSimulator({ secretKey, callbackToken, callbackUrl: () => `${receiver.url}/invoice` }));
-    adapter = new XenditAdapter(sandboxConfig(sim.url));
-  });
-  beforeEach(async () => {
-    await simControl(sim.url, "/reset");
-    // real-time retries (15 min): a rejected callback of one test never reaches the next one
-    await simControl(sim.url, "/config", { time_scale: 1, allow_live_keys: false });
-    receiver.received.length = 0;
-    receiver.override = undefined;
-  });
-  after(async () => {
-    await sim.stop();
-    await receiver.stop();
+  before(() => {
+    ({ simUrl, receiver, adapter } = suite);
   });
 
   it("creates an invoice and returns its hosted page, amount and expiry", async () => {
@@ -143,7 +136,7 @@ describe("Xendit: adapter against the simulator over HTTP", () => {
     const result = await adapter.createCharge(request);
     expect(result.gatewayReference).to.match(/^[0-9a-f]{24}$/);
     expect(result.amountToPay).to.equal(150000);
-    expect(result.payUrl).to.equal(`${sim.url}/checkout/${result.gatewayReference}`);
+    expect(result.payUrl).to.equal(`${simUrl}/checkout/${result.gatewayReference}`);
     expect(result.expiresAt!.getTime()).to.be.within(before + 3590_000, Date.now() + 3600_000);
     const [stored] = await invoices();
     expect(stored).to.include({ external_id: request.reference, amount: 150000, status: "PENDING", success_redirect_url: request.returnUrl });
@@ -176,24 +169,23 @@ describe("Xendit: adapter against the simulator over HTTP", () => {
     const request = charge();
     const created = await adapter.createCharge(request);
     expect((await adapter.queryStatus({ reference: request.reference, gatewayReference: created.gatewayReference })).status).to.equal("PENDING");
-    const paid = await simControl(sim.url, `/invoices/${created.gatewayReference}/pay`, { channel: "BCA" });
-    expect(paid.status).to.equal(200);
+    await simControl(simUrl, `/invoices/${created.gatewayReference}/pay`, { channel: "BCA" }); // throws unless the simulator answers 200
     const [first] = await receiver.waitFor(1);
-    expect(first!.subPath).to.equal("/invoice");
-    expect(first!.headers["x-callback-token"]).to.equal(callbackToken);
+    expect(first!.request.subPath).to.equal("/invoice");
+    expect(first!.request.headers["x-callback-token"]).to.equal(callbackToken);
     expect(first!.parsed).to.include({ verified: true, reference: request.reference, gatewayReference: created.gatewayReference, status: "PAID" });
     expect(first!.parsed.amountPaid).to.equal(created.amountToPay);
-    expect(JSON.parse(first!.raw)).to.include({ payment_method: "BANK_TRANSFER", payment_channel: "BCA" });
+    expect(JSON.parse(String(first!.request.rawBody))).to.include({ payment_method: "BANK_TRANSFER", payment_channel: "BCA" });
 
     const status = await adapter.queryStatus({ reference: request.reference, gatewayReference: created.gatewayReference });
     expect(status).to.include({ status: "PAID", amountPaid: 150000, gatewayReference: created.gatewayReference });
     // found by external_id too when the invoice id was never stored
     expect(await adapter.queryStatus({ reference: request.reference, gatewayReference: null })).to.include({ status: "PAID" });
 
-    await simControl(sim.url, `/invoices/${created.gatewayReference}/settle`);
+    await simControl(simUrl, `/invoices/${created.gatewayReference}/settle`);
     const [, settled] = await receiver.waitFor(2);
     expect(settled!.parsed).to.include({ verified: true, status: "PAID", eventKey: `${created.gatewayReference}:SETTLED` });
-    const [delivery] = await simGet<{ accepted: boolean }[]>(sim.url, "/callbacks");
+    const [delivery] = await simGet<{ accepted: boolean }[]>(simUrl, "/callbacks");
     expect(delivery).to.include({ accepted: true });
   });
 
@@ -206,32 +198,32 @@ describe("Xendit: adapter against the simulator over HTTP", () => {
     expect(cb!.parsed).to.include({ verified: true, status: "EXPIRED", amountPaid: null });
     expect(await adapter.queryStatus({ reference: request.reference, gatewayReference: created.gatewayReference })).to.include({ status: "EXPIRED", amountPaid: null });
     // paying an expired invoice is refused
-    expect((await simControl(sim.url, `/invoices/${created.gatewayReference}/pay`)).status).to.equal(409);
+    await expectRejection(simControl(simUrl, `/invoices/${created.gatewayReference}/pay`), Error, /answered 409/);
   });
 
   it("detects a wrong or missing token and a short paid_amount", async () => {
-    await simControl(sim.url, "/faults", { callbacks: { wrong_token: true } });
+    await simControl(simUrl, "/faults", { callbacks: { wrong_token: true } });
     const first = await adapter.createCharge(charge());
-    await simControl(sim.url, `/invoices/${first.gatewayReference}/pay`);
+    await simControl(simUrl, `/invoices/${first.gatewayReference}/pay`);
     const [wrong] = await receiver.waitFor(1);
     expect(wrong!.parsed).to.include({ verified: false });
     expect(wrong!.answer.status).to.equal(401);
 
-    await simControl(sim.url, "/faults", { callbacks: { wrong_token: false, missing_token: true } });
+    await simControl(simUrl, "/faults", { callbacks: { wrong_token: false, missing_token: true } });
     const second = await adapter.createCharge(charge());
-    await simControl(sim.url, `/invoices/${second.gatewayReference}/pay`);
+    await simControl(simUrl, `/invoices/${second.gatewayReference}/pay`);
     expect((await receiver.waitFor(2))[1]!.parsed.verified).to.equal(false);
 
-    await simControl(sim.url, "/faults", { callbacks: { missing_token: false, amount_mismatch: true } });
+    await simControl(simUrl, "/faults", { callbacks: { missing_token: false, amount_mismatch: true } });
     const third = await adapter.createCharge(charge());
-    await simControl(sim.url, `/invoices/${third.gatewayReference}/pay`);
+    await simControl(simUrl, `/invoices/${third.gatewayReference}/pay`);
     expect((await receiver.waitFor(3))[2]!.parsed).to.include({ verified: true, status: "PAID", amountPaid: third.amountToPay - 1 });
   });
 
   it("can deliver EXPIRED after PAID (out of order) and duplicates, as Xendit documents", async () => {
-    await simControl(sim.url, "/faults", { callbacks: { out_of_order: true, duplicate: true } });
+    await simControl(simUrl, "/faults", { callbacks: { out_of_order: true, duplicate: true } });
     const created = await adapter.createCharge(charge());
-    await simControl(sim.url, `/invoices/${created.gatewayReference}/pay`);
+    await simControl(simUrl, `/invoices/${created.gatewayReference}/pay`);
     const received = await receiver.waitFor(4);
     expect(received.map((r) => r.parsed.eventKey)).to.deep.equal([
       `${created.gatewayReference}:PAID`,
@@ -242,17 +234,17 @@ describe("Xendit: adapter against the simulator over HTTP", () => {
   });
 
   it("retries a refused callback on the documented schedule, scaled (15 min, then 45 min later, ...)", async () => {
-    await simControl(sim.url, "/config", { time_scale: 0.0002 }); // 15 min → 180 ms, 1 h → 720 ms
+    await simControl(simUrl, "/config", { time_scale: 0.0002 }); // 15 min → 180 ms, 1 h → 720 ms
     receiver.override = { status: 500, body: { error: "down" } };
     const created = await adapter.createCharge(charge());
-    await simControl(sim.url, `/invoices/${created.gatewayReference}/pay`);
+    await simControl(simUrl, `/invoices/${created.gatewayReference}/pay`);
     await receiver.waitFor(1);
     await sleep(400); // the first retry (180 ms) is due, the second (720 ms) not yet
     expect(receiver.received).to.have.length(2);
     receiver.override = undefined;
     await receiver.waitFor(3, 2000);
     await sleep(200);
-    const [delivery] = await simGet<{ accepted: boolean; attempts: { status: number }[] }[]>(sim.url, "/callbacks");
+    const [delivery] = await simGet<{ accepted: boolean; attempts: { status: number }[] }[]>(simUrl, "/callbacks");
     expect(delivery!.attempts.map((attempt) => attempt.status)).to.deep.equal([500, 500, 200]);
     expect(delivery).to.include({ accepted: true });
   });
@@ -264,11 +256,11 @@ describe("Xendit: adapter against the simulator over HTTP", () => {
   });
 
   it("bad credentials make the adapter throw a clear error; the simulator refuses the colon-less header and live keys", async () => {
-    const wrong = new XenditAdapter(sandboxConfig(sim.url, { secretKey: "xnd_development_WRONG" }));
+    const wrong = new XenditAdapter(sandboxConfig(simUrl, { secretKey: "xnd_development_WRONG" }));
     let error: unknown;
     await wrong.createCharge(charge()).catch((e: unknown) => (error = e));
     expect(String(error)).to.match(/Xendit refused the request: INVALID_API_KEY/);
-    const colonless = await httpRequest(`${sim.url}/v2/invoices?external_id=x`, {
+    const colonless = await httpRequest(`${simUrl}/v2/invoices?external_id=x`, {
       headers: { authorization: "Basic eG5kX2RldmVsb3BtZW50X0ZBS0VGQUtFRkFLRUZBS0UwMDAw" },
     });
     expect(colonless.status).to.equal(401);
@@ -276,11 +268,11 @@ describe("Xendit: adapter against the simulator over HTTP", () => {
     const liveKey = "xnd_production_FAKE0000";
     const liveSim = await hostSimulator(createXenditSimulator({ secretKey: liveKey, callbackToken, callbackUrl: () => receiver.url }));
     try {
-      const live = new XenditAdapter(sandboxConfig(liveSim.url, { secretKey: liveKey }));
+      const live = new XenditAdapter(sandboxConfig(liveSim.simUrl, { secretKey: liveKey }));
       let liveError: unknown;
       await live.createCharge(charge()).catch((e: unknown) => (liveError = e));
       expect(String(liveError)).to.match(/INVALID_API_KEY/);
-      await simControl(liveSim.url, "/config", { allow_live_keys: true });
+      await simControl(liveSim.simUrl, "/config", { allow_live_keys: true });
       expect((await live.createCharge(charge())).gatewayReference).to.match(/^[0-9a-f]{24}$/);
     } finally {
       await liveSim.stop();
@@ -289,16 +281,16 @@ describe("Xendit: adapter against the simulator over HTTP", () => {
 
   it("validates like Xendit: missing external_id or a non-positive amount is a 400, an unknown id a 404", async () => {
     const auth = { authorization: xenditAuthorization(secretKey) };
-    const missing = await postJson(`${sim.url}/v2/invoices`, { amount: 1000 }, auth);
+    const missing = await postJson(`${simUrl}/v2/invoices`, { amount: 1000 }, auth);
     expect(missing).to.deep.include({ status: 400 });
     expect(missing.json).to.include({ error_code: "API_VALIDATION_ERROR" });
-    expect((await postJson(`${sim.url}/v2/invoices`, { external_id: "X", amount: 0 }, auth)).status).to.equal(400);
+    expect((await postJson(`${simUrl}/v2/invoices`, { external_id: "X", amount: 0 }, auth)).status).to.equal(400);
     let error: unknown;
     await adapter.getInvoice("000000000000000000000000").catch((e: unknown) => (error = e));
     expect(String(error)).to.match(/INVOICE_NOT_FOUND_ERROR/);
   });
 
-  itThrowsOnFaults(() => sim.url, "invoices", () => adapter.createCharge(charge()), [
+  itThrowsOnFaults(() => simUrl, "invoices", () => adapter.createCharge(charge()), [
     ["http500", /HTTP 500 with a body that is not JSON/],
     ["http503", /HTTP 503 with a body that is not JSON/],
     ["malformed_json", /HTTP 200 with a body that is not JSON/],
