@@ -80,6 +80,7 @@ import { OrderStatus } from "./modules/ordering/order-state";
 import { FulfillmentService } from "./modules/fulfillment/fulfillment.service";
 import { REFUND_QUEUE, RefundService, type RefundJob } from "./modules/refunds/refund.service";
 import { startRefundProcessor } from "./modules/refunds/refund.processor";
+import { loadRefundConfig } from "./modules/refunds/refund.config";
 import { orderNotifier } from "./modules/notifications/order-notifier";
 import { OrderService } from "./modules/ordering/ordering.service";
 import { loadOrderingConfig } from "./modules/ordering/ordering.config";
@@ -289,7 +290,8 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
   // --- fulfilment, refunds, live order status (issue 6) ---
   fulfillment = new FulfillmentService({ dataSource, orders, supplierPurchases, audit, logger, stuckAfterMs: fulfillmentConfig.processingStuckMs });
   const refundQueue = queues.get<RefundJob>(REFUND_QUEUE);
-  const refunds = new RefundService({ dataSource, orders, payments, wallet, points, notifications, queue: refundQueue, logger });
+  const refundConfig = loadRefundConfig();
+  const refunds = new RefundService({ dataSource, orders, payments, wallet, points, notifications, queue: refundQueue, logger, sweepGraceMs: refundConfig.sweepGraceMs });
   const notifyOrder = orderNotifier({ notifications, webhooks: resellerWebhooks, outbox });
   const paidHooks = [lifecycle.onOrderPaid, fulfillment.onOrderPaid];
   // The whole order life in one place: each hook runs inside the transaction of the change.
@@ -334,7 +336,7 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
     startWorker: async () => {
       await startSupplierProcessor(queues.get<SupplierJob>(SUPPLIER_QUEUE), supplierPurchases, fulfillmentConfig);
       await startFulfillmentProcessor(queues, fulfillment!, fulfillmentConfig);
-      await startRefundProcessor(refundQueue, refunds);
+      await startRefundProcessor(refundQueue, refunds, refundConfig.sweepEveryMs);
       await startNotificationProcessor(queues, outbox);
       await startOrderExpiry(queues, orders, orderingConfig.expirySweepSeconds, logger);
       await startPaymentProcessors(queues, payments, paymentsConfig.pollEverySeconds, logger);

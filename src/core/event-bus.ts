@@ -20,8 +20,20 @@ export class EventBus {
     publishClient: Redis,
     private readonly subscribeClient: Redis,
     private readonly prefix: string,
+    onError: (error: Error) => void = () => undefined,
   ) {
-    const raw = createPubSub<Record<string, [unknown]>>({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) });
+    // The event target fires PUBLISH / SUBSCRIBE / UNSUBSCRIBE and forgets the promise; while Redis
+    // is unreachable they reject, and an unhandled rejection would end the process. Report them
+    // instead: an event lost in an outage is covered by subscriptions that start from the current state.
+    const report = (error: Error) => void onError(error);
+    const publisher = { publish: (channel: string, message: string) => publishClient.publish(channel, message).catch(report) };
+    const subscriber = {
+      on: (event: string, listener: (...args: unknown[]) => void) => subscribeClient.on(event, listener),
+      subscribe: (channel: string) => subscribeClient.subscribe(channel).catch(report),
+      unsubscribe: (channel: string) => subscribeClient.unsubscribe(channel).catch(report),
+    };
+    const eventTarget = createRedisEventTarget({ publishClient: publisher as unknown as Redis, subscribeClient: subscriber as unknown as Redis });
+    const raw = createPubSub<Record<string, [unknown]>>({ eventTarget });
     this.raw = raw;
     const prefixed = (topic: string) => `${prefix}:${topic}`;
     this.pubSub = {

@@ -38,3 +38,38 @@ export class QueueRegistry {
     this.queues.clear();
   }
 }
+
+type RepeatOptions = Queue.JobOptions & { jobId: string; repeat: { every: number } };
+
+/**
+ * Adds a repeatable job (a sweeper, a poll) and keeps it registered. Repeatable
+ * jobs live only in Redis: a Redis that restarts empty forgets them, and with
+ * them the sweepers that re-create every other lost job from the database. So
+ * the worker that registered one checks, whenever the queue's connection is
+ * ready again and every `every` ms (at least once a second), that it is still
+ * there, and adds it back when it is not. Call it from the worker role only.
+ */
+export async function keepRepeatable<T>(queue: Queue.Queue<T>, name: string | null, data: T, options: RepeatOptions): Promise<void> {
+  const add = () => (name === null ? queue.add(data, options) : queue.add(name, data, options));
+  const wanted = (job: Queue.JobInformation) => job.id === options.jobId && Number(job.every) === options.repeat.every && job.name === (name ?? "__default__");
+  const closing = () => Boolean((queue as unknown as { closing?: Promise<void> }).closing);
+  let checking = false;
+  const ensure = async () => {
+    if (checking || closing()) return;
+    checking = true;
+    try {
+      if (!(await queue.getRepeatableJobs()).some(wanted)) await add();
+    } catch {
+      // Redis is away; the next check (or its "ready") tries again
+    } finally {
+      checking = false;
+    }
+  };
+  await add();
+  const timer = setInterval(() => {
+    if (closing()) clearInterval(timer);
+    else void ensure();
+  }, Math.max(options.repeat.every, 1000));
+  timer.unref();
+  queue.client.on("ready", () => void ensure());
+}

@@ -16,7 +16,7 @@ export interface FulfillmentConfig {
   sweepEveryMs: number;
   /** a row whose job is this much overdue (job lost with Redis, worker died) is re-enqueued by the sweeper */
   stuckAfterMs: number;
-  /** how long a worker may hold a claimed row (must exceed the supplier HTTP timeout) */
+  /** how long a worker may hold a claimed row: the supplier HTTP timeout plus SUPPLIER_LEASE_MARGIN_MS */
   leaseMs: number;
   /** first retry delay of a result the listener could not take (doubles per retry) */
   resultRetryMs: number;
@@ -37,7 +37,8 @@ export function loadFulfillmentConfig(app: Pick<AppConfig, "providersMode">, sup
     maxAgeMs: env.int("SUPPLIER_RECHECK_MAX_AGE_DAYS", 30, 1, 80) * DAY,
     sweepEveryMs: env.int("SUPPLIER_SWEEP_EVERY_MS", 60_000, 100),
     stuckAfterMs: env.int("SUPPLIER_STUCK_AFTER_MS", 5 * 60_000, 0),
-    leaseMs: supplierTimeoutMs + 60_000,
+    // a worker that dies mid-request holds its row this long; then the sweeper re-sends the same ref_id
+    leaseMs: supplierTimeoutMs + env.int("SUPPLIER_LEASE_MARGIN_MS", 60_000, 100),
     resultRetryMs: env.int("SUPPLIER_RESULT_RETRY_MS", 30_000, 10),
     concurrency: env.int("SUPPLIER_CONCURRENCY", 10, 1, 200),
     processingStuckMs: env.int("FULFILMENT_STUCK_AFTER_MINUTES", 30, 1) * 60_000,

@@ -1,4 +1,4 @@
-import type { QueueRegistry } from "../../core/queues";
+import { keepRepeatable, type QueueRegistry } from "../../core/queues";
 import type { FulfillmentConfig } from "./fulfillment.config";
 import type { FulfillmentService } from "./fulfillment.service";
 
@@ -8,5 +8,5 @@ export const RECONCILE_QUEUE = "fulfilment-reconcile";
 export async function startFulfillmentProcessor(queues: QueueRegistry, fulfillment: FulfillmentService, config: FulfillmentConfig): Promise<void> {
   const queue = queues.get(RECONCILE_QUEUE);
   void queue.process(1, () => fulfillment.reconcile());
-  await queue.add({}, { repeat: { every: config.reconcileEveryMs }, jobId: "reconcile", removeOnComplete: true, removeOnFail: 100 });
+  await keepRepeatable(queue, null, {}, { repeat: { every: config.reconcileEveryMs }, jobId: "reconcile", removeOnComplete: true, removeOnFail: 100 });
 }

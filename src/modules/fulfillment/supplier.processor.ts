@@ -1,4 +1,5 @@
 import type Queue from "bull";
+import { keepRepeatable } from "../../core/queues";
 import { runInScope } from "../../core/request-context";
 import type { FulfillmentConfig } from "./fulfillment.config";
 import type { SupplierJob, SupplierPurchaseService } from "./supplier-purchase.service";
@@ -11,5 +12,5 @@ export async function startSupplierProcessor(queue: Queue.Queue<SupplierJob>, se
   void queue.process(config.concurrency, (job) =>
     runInScope({ requestId: `job-${String(job.id)}`, jobId: String(job.id) }, () => service.handleJob(job.data)),
   );
-  await queue.add({ kind: "sweep" }, { repeat: { every: config.sweepEveryMs }, jobId: "supplier-sweep", removeOnComplete: true, removeOnFail: 100 });
+  await keepRepeatable(queue, null, { kind: "sweep" }, { repeat: { every: config.sweepEveryMs }, jobId: "supplier-sweep", removeOnComplete: true, removeOnFail: 100 });
 }

@@ -1,4 +1,4 @@
-import type { QueueRegistry } from "../../core/queues";
+import { keepRepeatable, type QueueRegistry } from "../../core/queues";
 import type { NotificationOutboxService } from "./notification-outbox.service";
 
 export const NOTIFICATION_QUEUE = "notifications";
@@ -7,5 +7,5 @@ export const NOTIFICATION_QUEUE = "notifications";
 export async function startNotificationProcessor(queues: QueueRegistry, outbox: NotificationOutboxService): Promise<void> {
   const queue = queues.get(NOTIFICATION_QUEUE);
   void queue.process("deliver", 1, () => outbox.deliverPending());
-  await queue.add("deliver", {}, { repeat: { every: 5000 }, jobId: "deliver-outbox", removeOnComplete: true, removeOnFail: 100 });
+  await keepRepeatable(queue, "deliver", {}, { repeat: { every: 5000 }, jobId: "deliver-outbox", removeOnComplete: true, removeOnFail: 100 });
 }

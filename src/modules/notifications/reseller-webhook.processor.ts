@@ -1,4 +1,5 @@
 import type { Queue } from "bull";
+import { keepRepeatable } from "../../core/queues";
 import type { ResellerWebhookConfig } from "./reseller-webhook.config";
 import type { DeliveryJob, ResellerWebhookService } from "./reseller-webhook.service";
 
@@ -23,5 +24,5 @@ export async function startResellerWebhookWorker(
     return outcome;
   });
   void sweeps.process(1, async () => webhooks.sweep());
-  await sweeps.add({}, { repeat: { every: config.sweepIntervalMs }, jobId: "sweep", removeOnComplete: true, removeOnFail: true });
+  await keepRepeatable(sweeps, null, {}, { repeat: { every: config.sweepIntervalMs }, jobId: "sweep", removeOnComplete: true, removeOnFail: true });
 }

@@ -1,5 +1,5 @@
 import type { Logger } from "../../core/logger";
-import type { QueueRegistry } from "../../core/queues";
+import { keepRepeatable, type QueueRegistry } from "../../core/queues";
 import type { OrderService } from "./ordering.service";
 
 export const ORDER_EXPIRY_QUEUE = "order-expiry";
@@ -12,5 +12,5 @@ export async function startOrderExpiry(queues: QueueRegistry, orders: OrderServi
     if (expired > 0) logger.info("orders expired", { expired });
     return { expired };
   });
-  await queue.add("sweep", {}, { repeat: { every: everySeconds * 1000 }, jobId: "order-expiry-sweep", removeOnComplete: 20, removeOnFail: 50 });
+  await keepRepeatable(queue, "sweep", {}, { repeat: { every: everySeconds * 1000 }, jobId: "order-expiry-sweep", removeOnComplete: 20, removeOnFail: 50 });
 }

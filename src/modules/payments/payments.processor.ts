@@ -1,5 +1,5 @@
 import type { Logger } from "../../core/logger";
-import type { QueueRegistry } from "../../core/queues";
+import { keepRepeatable, type QueueRegistry } from "../../core/queues";
 import { runInScope } from "../../core/request-context";
 import { PAYMENT_CALLBACKS_QUEUE, type PaymentService } from "./payments.service";
 
@@ -18,5 +18,5 @@ export async function startPaymentProcessors(queues: QueueRegistry, payments: Pa
     if (changed > 0 || requeued > 0) logger.info("payment poll", { changed, requeued });
     return { changed, requeued };
   });
-  await poll.add("poll", {}, { repeat: { every: pollEverySeconds * 1000 }, jobId: "payment-poll", removeOnComplete: 20, removeOnFail: 50 });
+  await keepRepeatable(poll, "poll", {}, { repeat: { every: pollEverySeconds * 1000 }, jobId: "payment-poll", removeOnComplete: 20, removeOnFail: 50 });
 }

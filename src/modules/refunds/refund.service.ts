@@ -30,6 +30,8 @@ export interface RefundDeps {
   notifications: NotificationService;
   queue: Queue.Queue<RefundJob>;
   logger: Logger;
+  /** how long after failing an order is left to its own refund job before the sweeper takes it (default a minute) */
+  sweepGraceMs?: number;
 }
 
 /**
@@ -77,14 +79,14 @@ export class RefundService {
     return "TASK";
   }
 
-  /** Re-queues FAILED orders older than a minute that are neither refunded nor waiting on a refund task. */
+  /** Re-queues FAILED orders older than the sweep grace (a minute) that are neither refunded nor waiting on a refund task. */
   async sweep(now = new Date()): Promise<number> {
     const rows: { id: string }[] = await this.deps.dataSource.query(
       `SELECT o.id FROM orders o
         WHERE o.status = ? AND o.updated_at < ?
           AND NOT EXISTS (SELECT 1 FROM refund_tasks t WHERE t.order_id = o.id AND t.reason = ?)
         ORDER BY o.updated_at LIMIT 500`,
-      [OrderStatus.FAILED, new Date(now.getTime() - 60_000), FAILED_ORDER_REFUND],
+      [OrderStatus.FAILED, new Date(now.getTime() - (this.deps.sweepGraceMs ?? 60_000)), FAILED_ORDER_REFUND],
     );
     let queued = 0;
     for (const { id } of rows) if (await this.enqueue(id)) queued += 1;
