@@ -113,6 +113,13 @@ import { checkoutPermissions } from "./modules/ordering/checkout.permissions";
 import { checkoutLifecycle } from "./modules/ordering/order-lifecycle";
 import { XenditAdapter } from "./modules/payments/gateways/xendit/xendit.adapter";
 import { loadXenditConfig } from "./modules/payments/gateways/xendit/xendit.config";
+// staff operations: queues, failed jobs, items awaiting staff, supplier deposit
+import { StaffDirectory } from "./modules/identity/staff-directory";
+import { loadOperationsConfig } from "./modules/operations/operations.config";
+import { OperationsService } from "./modules/operations/operations.service";
+import { OperationsResolver } from "./modules/operations/operations.resolver";
+import { operationsPermissions } from "./modules/operations/operations.permissions";
+import { SUPPLIER_BALANCE_QUEUE, SupplierBalanceMonitor, startSupplierBalanceProcessor } from "./modules/operations/supplier-balance";
 
 /** Where the provider simulators listen in sandbox mode, and how they reach the store back. */
 export interface SandboxLinks {
@@ -141,6 +148,8 @@ export interface Services {
   supplierPurchases?: SupplierPurchaseService;
   notifications?: NotificationService;
   outbox?: NotificationOutboxService;
+  operations?: OperationsService;
+  supplierBalance?: SupplierBalanceMonitor;
 }
 
 export interface Composition {
@@ -175,6 +184,7 @@ export function allPermissions() {
     notificationsPermissions,
     resellerWebhookPermissions,
     checkoutPermissions,
+    operationsPermissions,
   ]);
 }
 
@@ -308,6 +318,21 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
   });
   resolvers.set(OrderSubscriptionsResolver, new OrderSubscriptionsResolver());
   Object.assign(services, { fulfillment, refunds, supplierPurchases, notifications, outbox });
+  // staff operations over the queues and fulfilment; the deposit check alerts ADMIN and BILLING once per crossing
+  const operationsConfig = loadOperationsConfig();
+  const supplierBalance = new SupplierBalanceMonitor({
+    dataSource,
+    readBalance: () => supplierPurchases.balance(),
+    notifications,
+    staff: new StaffDirectory(dataSource),
+    redis,
+    redisPrefix: config.redisPrefix,
+    logger,
+    lowThreshold: operationsConfig.supplierLowBalance,
+  });
+  const operations = new OperationsService({ dataSource, queues, audit, fulfillment, supplierBalance });
+  resolvers.set(OperationsResolver, new OperationsResolver(operations, orders));
+  Object.assign(services, { operations, supplierBalance });
   // --- end checkout ---
 
   for (const resolver of RESOLVERS) {
@@ -336,6 +361,7 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
     startWorker: async () => {
       await startSupplierProcessor(queues.get<SupplierJob>(SUPPLIER_QUEUE), supplierPurchases, fulfillmentConfig);
       await startFulfillmentProcessor(queues, fulfillment!, fulfillmentConfig);
+      await startSupplierBalanceProcessor(queues.get(SUPPLIER_BALANCE_QUEUE), supplierBalance, operationsConfig.supplierBalanceCheckEveryMs, logger);
       await startRefundProcessor(refundQueue, refunds, refundConfig.sweepEveryMs);
       await startNotificationProcessor(queues, outbox);
       await startOrderExpiry(queues, orders, orderingConfig.expirySweepSeconds, logger);

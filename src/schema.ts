@@ -20,6 +20,7 @@ import { OrderSubscriptionsResolver } from "./modules/ordering/order-subscriptio
 import { PaymentsResolver } from "./modules/payments/payments.resolver";
 import { NotificationsResolver } from "./modules/notifications/notifications.resolver";
 import { ResellerWebhookResolver } from "./modules/notifications/reseller-webhook.resolver";
+import { OperationsResolver } from "./modules/operations/operations.resolver";
 
 /** Every resolver class of the API. schema.graphql is generated from this list. */
 export const RESOLVERS = [
@@ -46,6 +47,8 @@ export const RESOLVERS = [
   // notifications, reseller webhooks (issue 6)
   NotificationsResolver,
   ResellerWebhookResolver,
+  // staff operations: queues, failed jobs, items awaiting staff, supplier deposit
+  OperationsResolver,
 ] as const;
 
 export interface SchemaOptions {

@@ -10,6 +10,8 @@ export type ErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "RATE_LIMITED"
+  /** a provider (supplier, gateway) did not answer usably; nothing changed, try again later */
+  | "SERVICE_UNAVAILABLE"
   | "INTERNAL_SERVER_ERROR";
 
 export class AppError extends GraphQLError {
@@ -25,6 +27,8 @@ export const forbidden = (message = "Forbidden") => new AppError("FORBIDDEN", me
 export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} not found`);
 export const conflict = (message: string, extra: Record<string, unknown> = {}) =>
   new AppError("CONFLICT", message, extra);
+export const serviceUnavailable = (message: string, extra: Record<string, unknown> = {}) =>
+  new AppError("SERVICE_UNAVAILABLE", message, extra);
 export const rateLimited = (retryAfterSeconds: number, message = "Too many requests, try again later") =>
   new AppError("RATE_LIMITED", message, { retryAfterSeconds });
 

@@ -1,4 +1,4 @@
-import { In, type DataSource, type EntityManager } from "typeorm";
+import { type DataSource, type EntityManager } from "typeorm";
 import { badInput, conflict, notFound } from "../../core/errors";
 import type { Logger } from "../../core/logger";
 import type { AuditService } from "../audit/audit.service";
@@ -23,6 +23,24 @@ export interface FulfillmentDeps {
 export interface StaffActor {
   userId: string;
   ip?: string | null;
+}
+
+/** One order item a person has to settle (see `itemsAwaitingStaff`). */
+export interface ItemAwaitingStaff {
+  orderItemId: string;
+  orderId: string;
+  invoiceNumber: string;
+  productName: string;
+  kind: string;
+  customerNo: string | null;
+  /** when the item last changed (it turned PROCESSING then, unless something touched it since) */
+  since: Date;
+  /** the supplier purchase's status for a supplier item (NEEDS_STAFF), null when there is none */
+  purchaseStatus: string | null;
+  refId: string | null;
+  purchaseMessage: string | null;
+  needsReview: boolean;
+  reviewReason: string | null;
 }
 
 const SYSTEM: TransitionMeta = { actor: "system:fulfilment", reason: "handed to fulfilment" };
@@ -122,14 +140,19 @@ export class FulfillmentService {
     return this.deps.orders.get(orderId);
   }
 
-  /** Staff ask the supplier again now (same ref_id) for an item whose purchase is still open or waits for staff. */
-  async retryItem(actor: StaffActor, orderItemId: string): Promise<void> {
+  /**
+   * Staff ask the supplier again now (same ref_id) for an item whose purchase
+   * is still open or waits for staff; answers the order (the result comes later).
+   */
+  async retryItem(actor: StaffActor, orderItemId: string): Promise<Order> {
     const purchase = await this.deps.supplierPurchases.findByOrderItem(orderItemId);
     if (!purchase) throw notFound("Supplier purchase");
     if (!OPEN_STATUSES.includes(purchase.status) && purchase.status !== "NEEDS_STAFF") {
       throw conflict(`This purchase is ${purchase.status}; only an open or staff-held purchase can be retried`);
     }
     await this.deps.supplierPurchases.retry({ purchaseId: purchase.id, actorId: actor.userId, ip: actor.ip });
+    const item = await this.deps.dataSource.getRepository(OrderItem).findOneByOrFail({ id: orderItemId });
+    return this.deps.orders.get(item.orderId);
   }
 
   /**
@@ -165,13 +188,41 @@ export class FulfillmentService {
     return { rechecked, flagged: waiting.size };
   }
 
-  /** Items waiting for staff (non-supplier kinds, or supplier purchases held for staff), oldest first. */
-  async itemsAwaitingStaff(limit = 100): Promise<OrderItem[]> {
-    return this.deps.dataSource.getRepository(OrderItem).find({
-      where: { fulfilmentStatus: FulfilmentStatus.PROCESSING, fulfilmentKind: In(Object.values(FulfilmentKind).filter((kind) => kind !== FulfilmentKind.SUPPLIER)) },
-      order: { id: "ASC" },
-      take: Math.min(Math.max(limit, 1), 500),
-    });
+  /**
+   * Items of PROCESSING orders waiting for staff, oldest first: non-supplier
+   * kinds, supplier items that could not be bought automatically (no purchase),
+   * and supplier purchases held for staff (NEEDS_STAFF). Read from the
+   * PROCESSING orders (indexed), never a scan of every item.
+   */
+  async itemsAwaitingStaff(limit = 100): Promise<ItemAwaitingStaff[]> {
+    const rows: Record<string, unknown>[] = await this.deps.dataSource.query(
+      `SELECT i.id AS orderItemId, o.id AS orderId, o.invoice_number AS invoiceNumber, i.product_name AS productName,
+              i.fulfilment_kind AS kind, i.customer_no AS customerNo, i.updated_at AS since,
+              p.status AS purchaseStatus, p.ref_id AS refId, COALESCE(p.last_error, p.message) AS purchaseMessage,
+              o.needs_review AS needsReview, o.review_reason AS reviewReason
+         FROM orders o
+         JOIN order_items i ON i.order_id = o.id
+         LEFT JOIN supplier_purchases p ON p.order_item_id = i.id
+        WHERE o.status = ? AND i.fulfilment_status = ?
+          AND (i.fulfilment_kind <> ? OR p.id IS NULL OR p.status = 'NEEDS_STAFF')
+        ORDER BY i.updated_at, i.id
+        LIMIT ?`,
+      [OrderStatus.PROCESSING, FulfilmentStatus.PROCESSING, FulfilmentKind.SUPPLIER, Math.min(Math.max(Math.trunc(limit), 1), 500)],
+    );
+    return rows.map((row) => ({
+      orderItemId: String(row.orderItemId),
+      orderId: String(row.orderId),
+      invoiceNumber: String(row.invoiceNumber),
+      productName: String(row.productName),
+      kind: String(row.kind),
+      customerNo: (row.customerNo as string | null) ?? null,
+      since: new Date(row.since as string | Date),
+      purchaseStatus: (row.purchaseStatus as string | null) ?? null,
+      refId: (row.refId as string | null) ?? null,
+      purchaseMessage: (row.purchaseMessage as string | null) ?? null,
+      needsReview: Boolean(Number(row.needsReview)),
+      reviewReason: (row.reviewReason as string | null) ?? null,
+    }));
   }
 
   /** Settles one item; when no item is open any more the order ends SUCCESS or FAILED. */

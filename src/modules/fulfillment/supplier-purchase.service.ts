@@ -357,7 +357,8 @@ export class SupplierPurchaseService {
       Object.assign(row, { lockToken: null, lockedUntil: null, nextCheckAt: now });
       await manager.save(row);
       await this.deps.audit.record(manager, { actorId: input.actorId, action: "supplier_purchase.retry", targetType: "supplier_purchase", targetId: row.id, before, after: snapshot(row), ip: input.ip ?? null });
-      await afterCommit(manager, () => this.enqueue(row.id, row.attempts).catch((error: Error) => this.logEnqueueFailure(row.id, error)));
+      // staff asked for it now: a re-check already waiting on its back-off runs at once
+      await afterCommit(manager, () => this.enqueueNow(row.id, row.attempts).catch((error: Error) => this.logEnqueueFailure(row.id, error)));
       return row;
     });
     return saved;
@@ -402,6 +403,11 @@ export class SupplierPurchaseService {
     return this.addOnce(`drive:${purchaseId}:${attempts}`, { kind: "drive", purchaseId }, { delay: delayMs });
   }
 
+  /** Like `enqueue`, but when the step's job is waiting on its delay (a re-check back-off) it is promoted to run now. */
+  async enqueueNow(purchaseId: string, attempts: number): Promise<boolean> {
+    return this.addOnce(`drive:${purchaseId}:${attempts}`, { kind: "drive", purchaseId }, { delay: 0 }, true);
+  }
+
   private enqueueDelivery(purchaseId: string, delayMs = this.deps.config.resultRetryMs): Promise<boolean> {
     return this.addOnce(`deliver:${purchaseId}`, { kind: "deliver", purchaseId }, {
       delay: delayMs,
@@ -410,11 +416,15 @@ export class SupplierPurchaseService {
     });
   }
 
-  private async addOnce(jobId: string, data: SupplierJob, options: Queue.JobOptions): Promise<boolean> {
+  private async addOnce(jobId: string, data: SupplierJob, options: Queue.JobOptions, promoteDelayed = false): Promise<boolean> {
     const { queue } = this.deps;
     const existing = await queue.getJob(jobId);
     if (existing) {
       const state = await existing.getState();
+      if (state === "delayed" && promoteDelayed) {
+        // it may have left the delayed set meanwhile (then it runs now anyway)
+        return existing.promote().then(() => true, () => false);
+      }
       if (state !== "completed" && state !== "failed") return false;
       await existing.remove();
     }
