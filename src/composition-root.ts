@@ -41,7 +41,7 @@ import { startSupplierProcessor } from "./modules/fulfillment/supplier.processor
 import { startFulfillmentProcessor } from "./modules/fulfillment/fulfillment.processor";
 // catalog, pricing, cms (issue 4)
 import { MemberLevel } from "./modules/identity/member-level.entity";
-import { CatalogCache } from "./modules/catalog/catalog-cache";
+import { CatalogCache, loadCatalogCacheTtl } from "./modules/catalog/catalog-cache";
 import { CatalogService } from "./modules/catalog/catalog.service";
 import { CatalogImportService } from "./modules/catalog/catalog-import.service";
 import { CatalogResolver, ProductFieldsResolver, VariantFieldsResolver } from "./modules/catalog/catalog.resolver";
@@ -225,7 +225,7 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
   webhooks.use(digiflazzWebhookRouter(supplier, supplierPurchases, logger));
 
   // --- catalog, pricing, cms (issue 4) ---
-  const catalogCache = new CatalogCache(redis, config.redisPrefix);
+  const catalogCache = new CatalogCache(redis, config.redisPrefix, loadCatalogCacheTtl());
   // member_levels belongs to identity; read the codes here until identity exposes a level service
   const levelCodes = async () => (await dataSource.getRepository(MemberLevel).find({ order: { rank: "ASC" } })).map((level) => level.code);
   let catalog: CatalogService | undefined;

@@ -4,6 +4,7 @@ import { sharedStore } from "../helpers/store";
 import { serveWithTestViewers, type ViewerServer } from "../helpers/viewers";
 import { gql } from "../helpers/graphql";
 import { currentScope } from "../../src/core/request-context";
+import { CatalogCache, loadCatalogCacheTtl } from "../../src/modules/catalog/catalog-cache";
 import { CategoryType, FulfilmentKind } from "../../src/modules/catalog/catalog.enums";
 import { ADMIN, gameFixture } from "./fixtures";
 
@@ -114,5 +115,23 @@ describe("The public product listing", function () {
     await api.services.catalog.saveVariant(ADMIN, variants[0].id, { ...variants[0], name: "Paket Hemat", costPrice: 30_000 });
     const after = (await read()).data!.productBySlug;
     expect(after.variants[0]).to.deep.equal({ name: "Paket Hemat", price: 30_000 });
+  });
+});
+
+describe("CATALOG_CACHE_TTL_SECONDS=0 (catalog cache off)", () => {
+  it("loads on every read and writes nothing to Redis", async () => {
+    const { redis } = (await sharedStore()).infra;
+    const prefix = `cache-off-${ulid()}`;
+    const cache = new CatalogCache(redis, prefix, loadCatalogCacheTtl({ CATALOG_CACHE_TTL_SECONDS: "0" }));
+    let loads = 0;
+    expect(await cache.getOrLoad("page", { first: 10 }, async () => ++loads)).to.equal(1);
+    expect(await cache.getOrLoad("page", { first: 10 }, async () => ++loads)).to.equal(2);
+    const fetched: string[][] = [];
+    const fetch = async (ids: string[]) => (fetched.push(ids), new Map(ids.filter((id) => id !== "missing").map((id) => [id, id.toUpperCase()])));
+    expect(await cache.loadMany("v", ["a", "missing"], fetch)).to.deep.equal(["A", null]);
+    expect(await cache.loadMany("v", ["a", "missing"], fetch)).to.deep.equal(["A", null]);
+    expect(fetched).to.deep.equal([["a", "missing"], ["a", "missing"]]);
+    expect(await redis.keys(`${prefix}:*`)).to.deep.equal([]);
+    expect(loadCatalogCacheTtl({})).to.equal(600);
   });
 });

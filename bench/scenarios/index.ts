@@ -1,0 +1,11 @@
+import type { Scenario } from "../lib/bench";
+import { trivial } from "./trivial";
+import { listing } from "./listing";
+import { listingCached } from "./listing-cached";
+import { checkout } from "./checkout";
+import { hotWallet } from "./hot-wallet";
+import { guestFlow, subscriptions, supplierWorker } from "./pending";
+import { memory } from "./memory";
+
+/** Every scenario of `npm run bench`, in the order they run (memory last: it reads the run's peaks). */
+export const SCENARIOS: Scenario[] = [trivial, listing, listingCached, checkout, hotWallet, guestFlow, subscriptions, supplierWorker, memory];

@@ -1,0 +1,100 @@
+import { Router } from "express";
+import { graphqlBody, latencyRate, loadRow, pacedNote, unexpectedErrors, verdict, type Scenario } from "../lib/bench";
+import type { Row } from "../lib/table";
+import type { BenchStore } from "../lib/store";
+import { HttpServer } from "../../src/core/http-server";
+import { currentScope } from "../../src/core/request-context";
+import { CONNECTIONS, PAGE, listingBody, listingOutcome, listingSetup } from "./listing-shared";
+
+const RATIO_TARGET = 0.35;
+const P99_TARGET_MS = 60;
+const MAX_STATEMENTS = 4;
+
+/**
+ * The product listing with the catalog cache off (CATALOG_CACHE_TTL_SECONDS=0:
+ * every request reads MySQL), 50 products with the member's prices out of
+ * 5,000, against an in-memory resolver answering the same shape. First counts
+ * the SQL statements of one request at page sizes 10, 50 and 100. p99 at a
+ * fixed rate: the target throughput, or 80 % of capacity when that is lower.
+ */
+export const listing: Scenario = {
+  name: "listing",
+  title: "product listing, uncached: SQL statements per request, capacity vs an in-memory resolver, p99",
+  async run(bench) {
+    const store = await bench.store();
+    const { member } = await listingSetup(store);
+    const rows: Row[] = [await statementRow(store, member.token)];
+
+    await store.startApi({ CATALOG_CACHE_TTL_SECONDS: "0" });
+    const bare = await bench.bareServer();
+    const memberRequest = { body: listingBody(), headers: { authorization: `Bearer ${member.token}` } };
+    const base = await bench.measure("in-memory listing", { url: bare.url, connections: CONNECTIONS, next: () => ({ body: listingBody() }), classify: listingOutcome });
+    const full = await bench.measure("Lapak listing, uncached", { url: store.graphqlUrl, connections: CONNECTIONS, next: () => memberRequest, classify: listingOutcome });
+    const { rate, note } = latencyRate(RATIO_TARGET * base.throughput, full.throughput);
+    const paced = await bench.measure("Lapak listing, uncached, at a fixed rate", { url: store.graphqlUrl, connections: CONNECTIONS, rate, next: () => memberRequest, classify: listingOutcome });
+    const ratio = full.throughput / base.throughput;
+    rows.push(
+      loadRow("listing", "in-memory resolver, same shape (baseline)", base, { verdict: "INFO", apiPeakMb: undefined, workerPeakMb: undefined }),
+      loadRow("listing", `Lapak uncached, ${PAGE}/page, capacity`, full, {
+        ratio,
+        target: `>= ${RATIO_TARGET * 100}% of baseline`,
+        verdict: verdict(ratio >= RATIO_TARGET && unexpectedErrors(full) === 0),
+      }),
+      loadRow("listing", "Lapak uncached, fixed rate", paced, {
+        target: `p99 <= ${P99_TARGET_MS} ms at ${CONNECTIONS} conn`,
+        verdict: verdict(paced.p99 <= P99_TARGET_MS && unexpectedErrors(paced) === 0),
+        note: pacedNote(paced, note),
+      }),
+    );
+    return rows;
+  },
+};
+
+/**
+ * SQL statements of one listing request, counted in this process on an API
+ * server built from the same composition (real sign-in, cold cache), as
+ * tests/catalog/listing.test.ts does with test viewers.
+ */
+async function statementRow(store: BenchStore, token: string): Promise<Row> {
+  const { infra, composition } = store;
+  const server = new HttpServer({ config: infra.config, logger: infra.logger, ...composition, webhooks: Router() });
+  await server.start();
+  const url = `http://127.0.0.1:${server.port}/graphql`;
+  const logger = infra.dataSource.logger;
+  const original = logger.logQuery.bind(logger);
+  let count = 0;
+  logger.logQuery = (...args: Parameters<typeof logger.logQuery>) => {
+    if (currentScope()?.requestId) count += 1; // statements of an HTTP request only
+    return original(...args);
+  };
+  const counted = async (body: string, ok: (status: number, text: string) => boolean) => {
+    await composition.services.catalogCache.invalidate();
+    count = 0;
+    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body });
+    const text = await response.text();
+    if (!ok(response.status, text)) throw new Error(`request failed: ${text.slice(0, 300)}`);
+    return count;
+  };
+  const listed = (status: number, text: string) => listingOutcome(status, text) === "ok";
+  try {
+    // the same member on a query that reads nothing: what signing in costs
+    const auth = await counted(graphqlBody("{ serverInfo { name } }"), (status, text) => status === 200 && !text.includes('"errors"'));
+    const sizes = [10, 50, 100];
+    const totals: number[] = [];
+    for (const first of sizes) totals.push(await counted(listingBody(first), listed));
+    const listingOnly = totals.map((total) => total - auth);
+    const constant = totals.every((total) => total === totals[0]);
+    return {
+      scenario: "listing",
+      measure: "SQL statements per request (10/50/100 per page)",
+      load: "1 request each, cold",
+      errors: "0",
+      target: `constant, <= ${MAX_STATEMENTS}`,
+      verdict: verdict(constant && totals[0] <= MAX_STATEMENTS),
+      note: `total ${totals.join("/")} = signing in the member ${auth} + listing ${listingOnly.join("/")}`,
+    };
+  } finally {
+    logger.logQuery = original;
+    await server.stop();
+  }
+}
