@@ -1,4 +1,5 @@
 import { latencyRate, loadRow, pacedNote, unexpectedErrors, verdict, type Scenario } from "../lib/bench";
+import { countStatements } from "../lib/statements";
 import type { Row } from "../lib/table";
 import { checkoutBody, checkoutOutcome, ledgerRow } from "./money";
 
@@ -28,7 +29,8 @@ export const checkout: Scenario = {
       const member = members[i % members.length];
       return { body: checkoutBody(variantId), headers: { authorization: `Bearer ${member.token}` } };
     };
-    const rows: Row[] = [];
+    const [statements] = await countStatements(store, [{ ...next(0), token: members[0].token, ok: (status, body) => checkoutOutcome(status, body) === "ok" }]);
+    const rows: Row[] = [{ scenario: "checkout", measure: "SQL statements per wallet checkout", load: "1 request", errors: "0", verdict: "INFO", note: `${statements} statements (sign-in included), one transaction` }];
     for (const concurrency of [50, 200]) {
       const capacity = await bench.measure(`checkout, ${concurrency} concurrent`, { url: store.graphqlUrl, connections: concurrency, next, classify: checkoutOutcome });
       rows.push(

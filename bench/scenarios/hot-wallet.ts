@@ -2,6 +2,7 @@ import { loadRow, unexpectedErrors, verdict, type Scenario } from "../lib/bench"
 import { Child } from "../lib/processes";
 import type { Summary } from "../lib/stats";
 import type { BenchStore } from "../lib/store";
+import { countStatements } from "../lib/statements";
 import type { Row } from "../lib/table";
 import { CHECKOUT, checkoutBody, checkoutOutcome, ledgerRow } from "./money";
 
@@ -41,6 +42,7 @@ export const hotWallet: Scenario = {
     await loop.stop();
     const base = JSON.parse(line) as Summary;
 
+    const [statements] = await countStatements(store, [{ body: checkoutBody(variantId), token: hot.apiToken, ok: (status, body) => checkoutOutcome(status, body) === "ok" }]);
     const request = () => ({ body: checkoutBody(variantId), headers: { authorization: `Bearer ${hot.apiToken}` } });
     const full = await bench.measure("hot wallet checkout", { url: store.graphqlUrl, connections: CONCURRENCY, next: request, classify: checkoutOutcome });
     const ratio = full.throughput / base.throughput;
@@ -50,6 +52,7 @@ export const hotWallet: Scenario = {
         ratio,
         target: `>= ${RATIO_TARGET * 100}% of baseline, 0 errors`,
         verdict: verdict(ratio >= RATIO_TARGET && unexpectedErrors(full) === 0),
+        note: `${statements} SQL statements per checkout (API-token sign-in included) against the baseline's 6 (BEGIN, 4 statements, COMMIT)`,
       }),
       await refusalRow(store, variantId, price),
       await ledgerRow("hot-wallet", store, (count) => (bench.ledgerViolations += count)),

@@ -1,9 +1,7 @@
-import { Router } from "express";
 import { graphqlBody, latencyRate, loadRow, pacedNote, unexpectedErrors, verdict, type Scenario } from "../lib/bench";
 import type { Row } from "../lib/table";
 import type { BenchStore } from "../lib/store";
-import { HttpServer } from "../../src/core/http-server";
-import { currentScope } from "../../src/core/request-context";
+import { countStatements } from "../lib/statements";
 import { CONNECTIONS, PAGE, listingBody, listingOutcome, listingSetup } from "./listing-shared";
 
 const RATIO_TARGET = 0.35;
@@ -50,51 +48,24 @@ export const listing: Scenario = {
   },
 };
 
-/**
- * SQL statements of one listing request, counted in this process on an API
- * server built from the same composition (real sign-in, cold cache), as
- * tests/catalog/listing.test.ts does with test viewers.
- */
+/** SQL statements of one listing request (cold cache, real sign-in) at 10, 50 and 100 per page. */
 async function statementRow(store: BenchStore, token: string): Promise<Row> {
-  const { infra, composition } = store;
-  const server = new HttpServer({ config: infra.config, logger: infra.logger, ...composition, webhooks: Router() });
-  await server.start();
-  const url = `http://127.0.0.1:${server.port}/graphql`;
-  const logger = infra.dataSource.logger;
-  const original = logger.logQuery.bind(logger);
-  let count = 0;
-  logger.logQuery = (...args: Parameters<typeof logger.logQuery>) => {
-    if (currentScope()?.requestId) count += 1; // statements of an HTTP request only
-    return original(...args);
-  };
-  const counted = async (body: string, ok: (status: number, text: string) => boolean) => {
-    await composition.services.catalogCache.invalidate();
-    count = 0;
-    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body });
-    const text = await response.text();
-    if (!ok(response.status, text)) throw new Error(`request failed: ${text.slice(0, 300)}`);
-    return count;
-  };
+  const cold = () => store.composition.services.catalogCache.invalidate();
   const listed = (status: number, text: string) => listingOutcome(status, text) === "ok";
-  try {
+  const sizes = [10, 50, 100];
+  const [auth, ...totals] = await countStatements(store, [
     // the same member on a query that reads nothing: what signing in costs
-    const auth = await counted(graphqlBody("{ serverInfo { name } }"), (status, text) => status === 200 && !text.includes('"errors"'));
-    const sizes = [10, 50, 100];
-    const totals: number[] = [];
-    for (const first of sizes) totals.push(await counted(listingBody(first), listed));
-    const listingOnly = totals.map((total) => total - auth);
-    const constant = totals.every((total) => total === totals[0]);
-    return {
-      scenario: "listing",
-      measure: "SQL statements per request (10/50/100 per page)",
-      load: "1 request each, cold",
-      errors: "0",
-      target: `constant, <= ${MAX_STATEMENTS}`,
-      verdict: verdict(constant && totals[0] <= MAX_STATEMENTS),
-      note: `total ${totals.join("/")} = signing in the member ${auth} + listing ${listingOnly.join("/")}`,
-    };
-  } finally {
-    logger.logQuery = original;
-    await server.stop();
-  }
+    { body: graphqlBody("{ serverInfo { name } }"), token, ok: (status, text) => status === 200 && !text.includes('"errors"') },
+    ...sizes.map((first) => ({ body: listingBody(first), token, ok: listed, before: cold })),
+  ]);
+  const constant = totals.every((total) => total === totals[0]);
+  return {
+    scenario: "listing",
+    measure: "SQL statements per request (10/50/100 per page)",
+    load: "1 request each, cold",
+    errors: "0",
+    target: `constant, <= ${MAX_STATEMENTS}`,
+    verdict: verdict(constant && totals[0] <= MAX_STATEMENTS),
+    note: `total ${totals.join("/")} = signing in the member ${auth} + listing ${totals.map((total) => total - auth).join("/")}`,
+  };
 }
