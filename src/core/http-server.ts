@@ -78,6 +78,8 @@ export class HttpServer {
       schema: deps.schema,
       introspection: deps.config.introspection,
       includeStacktraceInErrorResponses: false,
+      // main.ts owns SIGTERM/SIGINT and stops the whole store; Apollo's own handler made a second stop() that never returned
+      stopOnTerminationSignals: false,
       validationRules: queryLimitRules(deps.config.queryLimits),
       formatError: createErrorFormatter(deps.logger, () => currentScope()?.requestId),
       plugins: [
