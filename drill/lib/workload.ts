@@ -153,8 +153,8 @@ export async function place(url: string, request: CheckoutRequest): Promise<Plac
 }
 
 /** Sandbox: the gateway simulator pays the order's open payment (and sends its callback). */
-export async function simulatePayment(url: string, orderId: string): Promise<GqlResponse> {
-  return gql(url, `mutation ($id: ID!) { simulatePayment(orderId: $id) { reference status } }`, { id: orderId });
+export async function simulatePayment(url: string, orderId: string, timeoutMs = 30_000): Promise<GqlResponse> {
+  return gql(url, `mutation ($id: ID!) { simulatePayment(orderId: $id) { reference status } }`, { id: orderId }, undefined, timeoutMs);
 }
 
 /** Runs `task` over `items` with at most `parallel` at once; results in input order. */
