@@ -1,22 +1,24 @@
 import type { Drill } from "../lib/report";
 import { workerKillDrill } from "./1-worker-kill";
 import { redisRestartDrill } from "./2-redis-restart";
+import { mysqlKillDrill } from "./3-mysql-kill";
 import { supplierTimeoutDrill } from "./4-supplier-timeout";
 import { callbackStormDrill } from "./5-callback-storm";
 import { lastUnitsDrill } from "./10-last-units";
 import { rateLimitDrill } from "./7-rate-limit";
+import { apiKillDrill } from "./8-api-kill";
 import { supplier5xxDrill } from "./9-supplier-5xx";
 
 /** Every drill of issue 7, by number; null = not implemented yet (the runner prints it and fails the run). */
 export const DRILLS: Record<number, Drill | { id: number; name: string; title: string; run: null }> = {
   1: workerKillDrill,
   2: redisRestartDrill,
-  3: { id: 3, name: "mysql-kill", title: "kill every app MySQL connection every 2 s under checkout load", run: null },
+  3: mysqlKillDrill,
   4: supplierTimeoutDrill,
   5: callbackStormDrill,
   6: { id: 6, name: "forged-callbacks", title: "10,000 forged callbacks beside a half-rate full flow", run: null },
   7: rateLimitDrill,
-  8: { id: 8, name: "api-kill", title: "kill -9 an API process among 100 concurrent checkouts", run: null },
+  8: apiKillDrill,
   9: supplier5xxDrill,
   10: lastUnitsDrill,
   11: { id: 11, name: "chaos", title: "seeded chaos over a full-flow workload", run: null },

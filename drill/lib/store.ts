@@ -73,6 +73,9 @@ export class DrillStore {
   readonly logDir: string;
   private sandbox?: SandboxServer;
   private apiUrl = "";
+  /** how every store process of this store is started (database, redis, environment) */
+  private processOptions!: { databaseUrl: string; redisUrl: string; redisPrefix: string; env: Record<string, string> };
+  private readonly extras: StoreProcess[] = [];
 
   private constructor(private readonly options: DrillStoreOptions) {
     this.databaseUrl = options.databaseUrl ?? process.env.DRILL_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/lapak_drill";
@@ -136,12 +139,21 @@ export class DrillStore {
       PUBLIC_URL: this.apiUrl,
       ...this.options.env,
     };
+    this.processOptions = { ...common, env };
     // the api seeds the demo store (accounts, catalog, payment methods); the worker starts on it
     this.api = await StoreProcess.start({ name: "api", role: "api", ...common, env: { ...env, PORT: String(apiPort), SEED_DEMO: "true" }, logFile: path.join(this.logDir, "api.log") });
     this.worker = await StoreProcess.start({ name: "worker", role: "worker", ...common, env: { ...env, SEED_DEMO: "false" }, logFile: path.join(this.logDir, "worker.log") });
     this.admin = await login(this.url, "admin@lapak.test", DEMO_PASSWORD);
     // a deposit at the supplier no drill can spend
     await this.sim("digiflazz", "/deposit", { deposit: 1_000_000_000_000 });
+  }
+
+  /** Another api process of the same store (a second replica); stopped by stop() unless the caller disposes of it. */
+  async startExtraApi(name: string): Promise<StoreProcess> {
+    const { env, ...common } = this.processOptions;
+    const extra = await StoreProcess.start({ name, role: "api", ...common, env: { ...env, SEED_DEMO: "false" }, logFile: path.join(this.logDir, `${name}.log`) });
+    this.extras.push(extra);
+    return extra;
   }
 
   /** POST to a simulator's control API (/<provider>/__sim/<path>). */
@@ -195,7 +207,7 @@ export class DrillStore {
   }
 
   async stop(): Promise<void> {
-    for (const proc of [this.worker, this.api]) await proc?.dispose().catch(() => undefined);
+    for (const proc of [...this.extras, this.worker, this.api]) await proc?.dispose().catch(() => undefined);
     for (const proxy of Object.values(this.proxies ?? {})) await proxy.stop().catch(() => undefined);
     await this.sandbox?.stop().catch(() => undefined);
     this.redis?.disconnect();

@@ -112,6 +112,10 @@ export interface Placed {
   status: string;
   alreadyPaid: boolean;
   idempotencyKey: string;
+  /** set when the order was made but its payment could not be started (retry with the same key) */
+  paymentError: string | null;
+  /** the open payment's reference (null when paid by wallet or not started) */
+  paymentReference: string | null;
 }
 
 export function checkoutInput(request: CheckoutRequest, idempotencyKey: string) {
@@ -141,6 +145,8 @@ export async function checkout(url: string, request: CheckoutRequest, timeoutMs 
       status: result.order.status,
       alreadyPaid: result.alreadyPaid,
       idempotencyKey,
+      paymentError: result.paymentError ?? null,
+      paymentReference: result.payment?.reference ?? null,
     },
   };
 }
@@ -149,6 +155,7 @@ export async function checkout(url: string, request: CheckoutRequest, timeoutMs 
 export async function place(url: string, request: CheckoutRequest): Promise<Placed> {
   const { response, placed } = await checkout(url, request);
   if (!placed || response.errors) throw new Error(`checkout failed: ${response.networkError ?? JSON.stringify(response.errors)}`);
+  if (placed.paymentError) throw new Error(`checkout made order ${placed.orderId} but not its payment: ${placed.paymentError}`);
   return placed;
 }
 
@@ -287,5 +294,5 @@ export async function topUp(url: string, member: Account, amount: number, paymen
     member.token,
   );
   const result = data.topUpWallet;
-  return { orderId: result.order.id, invoiceNumber: result.order.invoiceNumber, trackingToken: result.trackingToken, total: result.order.total, status: result.order.status, alreadyPaid: result.alreadyPaid, idempotencyKey };
+  return { orderId: result.order.id, invoiceNumber: result.order.invoiceNumber, trackingToken: result.trackingToken, total: result.order.total, status: result.order.status, alreadyPaid: result.alreadyPaid, idempotencyKey, paymentError: null, paymentReference: null };
 }
