@@ -4,13 +4,19 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import Redis from "ioredis";
+import { loadConfig } from "../../src/core/config";
+import { createLogger } from "../../src/core/logger";
+import { SandboxServer } from "../../src/sandbox/sandbox-server";
+import { createSimulators } from "../../src/sandbox/simulators";
 
 /**
- * Real OS processes for the drills: store processes started exactly as
- * production starts them (`node src/main.ts` with an environment) and a
- * private redis-server that can be shut down without saving and started
- * again empty. Everything started here is killed when this process exits,
- * whatever happens.
+ * Real OS processes for the fault drills (drill/) and the process-level fault
+ * tests (tests/faults/, through tests/helpers/processes.ts): store processes
+ * started exactly as production starts them (`node src/main.ts` with an
+ * environment), a private redis-server that can be killed or shut down
+ * without saving and started again empty, and the provider simulators hosted
+ * by the calling process. Everything started here is killed when this
+ * process exits, whatever happens.
  */
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -121,7 +127,7 @@ export class StoreProcess {
         REDIS_URL: redisUrl,
         REDIS_PREFIX: redisPrefix,
         SEED_DEMO: "false",
-        LOG_LEVEL: "info",
+        LOG_LEVEL: process.env.TEST_PROCESS_LOG_LEVEL || "info",
         LOG_FORMAT: "json",
         SHUTDOWN_TIMEOUT_MS: "5000",
         CATALOG_SYNC_INTERVAL_MINUTES: "0",
@@ -276,4 +282,16 @@ export class RedisServer {
   async stop(): Promise<void> {
     if (this.child) await terminate(this.child, "SIGTERM", 5_000);
   }
+}
+
+/**
+ * The provider simulators hosted by this process (no store in it), calling
+ * back `storeUrl()`; their memory (what was bought, paid, sent) outlives every
+ * store process the caller kills.
+ */
+export async function startSimulators(storeUrl: () => string, logLevel = process.env.TEST_LOG_LEVEL || "error"): Promise<{ url: string; port: number; stop(): Promise<void> }> {
+  const logger = createLogger({ level: logLevel, format: "json" });
+  const sandbox = new SandboxServer(createSimulators(loadConfig({ NODE_ENV: "test", LOG_LEVEL: logLevel }), logger, { storeUrl }), logger);
+  const port = await sandbox.start(0);
+  return { url: `http://127.0.0.1:${port}`, port, stop: () => sandbox.stop() };
 }

@@ -3,13 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import Redis from "ioredis";
 import type { DataSource } from "typeorm";
-import { loadConfig } from "../../src/core/config";
 import { createDataSource, ensureDatabase } from "../../src/core/database";
-import { createLogger } from "../../src/core/logger";
 import { FaultProxy } from "../../src/ops/fault-proxy";
-import { SandboxServer } from "../../src/sandbox/sandbox-server";
-import { createSimulators } from "../../src/sandbox/simulators";
-import { RedisServer, StoreProcess, freePort } from "./processes";
+import { RedisServer, StoreProcess, freePort, startSimulators } from "./processes";
 import { DEMO_PASSWORD, login, type Account } from "./workload";
 
 /**
@@ -71,7 +67,7 @@ export class DrillStore {
   readonly databaseUrl: string;
   readonly redisPrefix: string;
   readonly logDir: string;
-  private sandbox?: SandboxServer;
+  private sandbox?: { stop(): Promise<void> };
   private apiUrl = "";
   /** how every store process of this store is started (database, redis, environment) */
   private processOptions!: { databaseUrl: string; redisUrl: string; redisPrefix: string; env: Record<string, string> };
@@ -109,10 +105,10 @@ export class DrillStore {
     this.redis = new Redis(this.redisServer.url, { maxRetriesPerRequest: 1 });
     this.redis.on("error", () => undefined);
 
-    const logger = createLogger({ level: "error", format: "json" });
-    this.sandbox = new SandboxServer(createSimulators(loadConfig({ NODE_ENV: "test", LOG_LEVEL: "error" }), logger, { storeUrl: () => this.apiUrl }), logger);
-    const sandboxPort = await this.sandbox.start(0);
-    this.sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+    const simulators = await startSimulators(() => this.apiUrl, "error");
+    this.sandbox = simulators;
+    this.sandboxUrl = simulators.url;
+    const sandboxPort = simulators.port;
 
     const mysql = new URL(this.databaseUrl);
     this.proxies = {
@@ -197,13 +193,30 @@ export class DrillStore {
     return row.id;
   }
 
+  /**
+   * Starts a store process again the way a supervisor would: a process that
+   * cannot boot yet (its MySQL or Redis is away) is tried again until `withinMs`.
+   */
+  async revive(proc: StoreProcess, withinMs = 90_000): Promise<void> {
+    const deadline = Date.now() + withinMs;
+    for (;;) {
+      if (proc.running) return;
+      try {
+        return await proc.start();
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+  }
+
   /** Back to normal between drills: proxies clean, simulators without faults, both processes up. */
   async heal(): Promise<void> {
     for (const proxy of Object.values(this.proxies)) await proxy.restore();
     if (!this.redisServer.running) await this.redisServer.start();
     await this.clearSimFaults();
-    if (!this.api.running) await this.api.start();
-    if (!this.worker.running) await this.worker.start();
+    await this.revive(this.api);
+    await this.revive(this.worker);
   }
 
   async stop(): Promise<void> {
