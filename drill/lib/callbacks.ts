@@ -75,30 +75,51 @@ export function restatedGatewayCallback(provider: GatewayProvider, paid: Deliver
   return { url: paid.url, headers: paid.headers, body: form.toString() };
 }
 
-/** A gateway callback with a wrong signature, a wrong amount (signed) or an unknown reference (signed). */
-export function forgedGatewayCallback(provider: GatewayProvider, paid: Delivery, kind: "bad-signature" | "wrong-amount" | "unknown-reference"): Delivery {
+/** A payment a forged callback names: ours (reference), the gateway's id for it, and what it costs. */
+export interface ForgeTarget {
+  reference: string;
+  gatewayReference: string | null;
+  amount: number;
+}
+
+const randomRef = () => `INV-FORGED-${Math.random().toString(36).slice(2, 10)}`;
+
+/**
+ * A forged "paid" gateway callback built on a real one (`template`, for its
+ * shape): aimed at `target` (or at a reference nobody knows), and either
+ * signed with a wrong key, or correctly signed but naming a wrong amount or an
+ * unknown reference.
+ */
+export function forgedGatewayCallback(provider: GatewayProvider, template: Delivery, kind: "bad-signature" | "wrong-amount" | "unknown-reference", target?: ForgeTarget): Delivery {
+  const unknown = kind === "unknown-reference" || !target;
+  const reference = unknown ? randomRef() : target.reference;
+  const gatewayReference = unknown ? `GW-FORGED-${Math.random().toString(36).slice(2, 10)}` : target.gatewayReference;
   if (provider === "tripay") {
-    const parsed = JSON.parse(paid.body) as Record<string, unknown>;
-    if (kind === "wrong-amount") parsed.total_amount = Number(parsed.total_amount) - 1_000;
-    if (kind === "unknown-reference") Object.assign(parsed, { merchant_ref: `INV-FORGED-${Math.random().toString(36).slice(2, 10)}`, reference: `T-FORGED-${Math.random().toString(36).slice(2, 10)}` });
+    const parsed = JSON.parse(template.body) as Record<string, unknown>;
+    const amount = target && kind !== "wrong-amount" ? target.amount : Number(parsed.total_amount) - 1_000;
+    Object.assign(parsed, { merchant_ref: reference, reference: gatewayReference ?? parsed.reference, total_amount: amount, status: "PAID" });
     const body = JSON.stringify(parsed);
     const key = kind === "bad-signature" ? "not-the-private-key" : TRIPAY_SANDBOX_CREDENTIALS.privateKey;
-    return { url: paid.url, headers: { ...paid.headers, "x-callback-signature": tripayCallbackSignature(key, body) }, body };
+    return { url: template.url, headers: { ...template.headers, "x-callback-signature": tripayCallbackSignature(key, body) }, body };
   }
   if (provider === "midtrans") {
-    const parsed = JSON.parse(paid.body) as Record<string, string>;
-    if (kind === "wrong-amount") parsed.gross_amount = `${Number.parseInt(parsed.gross_amount, 10) - 1_000}.00`;
-    if (kind === "unknown-reference") parsed.order_id = `INV-FORGED-${Math.random().toString(36).slice(2, 10)}`;
+    const parsed = JSON.parse(template.body) as Record<string, string>;
+    const amount = target && kind !== "wrong-amount" ? target.amount : Number.parseInt(parsed.gross_amount, 10) - 1_000;
+    Object.assign(parsed, { order_id: reference, gross_amount: `${amount}.00`, transaction_status: "settlement", status_code: "200" });
+    if (gatewayReference) parsed.transaction_id = gatewayReference;
     const key = kind === "bad-signature" ? "not-the-server-key" : MIDTRANS_SANDBOX_SERVER_KEY;
     parsed.signature_key = midtransSignature(parsed.order_id, parsed.status_code, parsed.gross_amount, key);
-    return { url: paid.url, headers: paid.headers, body: JSON.stringify(parsed) };
+    return { url: template.url, headers: template.headers, body: JSON.stringify(parsed) };
   }
-  const form = new URLSearchParams(paid.body);
-  if (kind === "wrong-amount") form.set("amount", String(Number(form.get("amount")) - 1_000));
-  if (kind === "unknown-reference") form.set("merchantOrderId", `INV-FORGED-${Math.random().toString(36).slice(2, 10)}`);
+  const form = new URLSearchParams(template.body);
+  const amount = target && kind !== "wrong-amount" ? target.amount : Number(form.get("amount")) - 1_000;
+  form.set("merchantOrderId", reference);
+  if (gatewayReference) form.set("reference", gatewayReference);
+  form.set("amount", String(amount));
+  form.set("resultCode", "00");
   const { merchantCode, apiKey } = DUITKU_SANDBOX_CREDENTIALS;
-  form.set("signature", duitkuCallbackSignature(merchantCode, form.get("amount") ?? "", form.get("merchantOrderId") ?? "", kind === "bad-signature" ? "not-the-api-key" : apiKey));
-  return { url: paid.url, headers: paid.headers, body: form.toString() };
+  form.set("signature", duitkuCallbackSignature(merchantCode, String(amount), reference, kind === "bad-signature" ? "not-the-api-key" : apiKey));
+  return { url: template.url, headers: template.headers, body: form.toString() };
 }
 
 // --- Digiflazz (supplier) -----------------------------------------------------------------
