@@ -222,7 +222,7 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
     // fulfilment (below) moves the order item to SUCCESS / FAILED (refund) / staff, idempotently
     onResult: (result) => fulfillment!.onSupplierResult(result),
   });
-  webhooks.use(digiflazzWebhookRouter(supplier, supplierPurchases, logger));
+  webhooks.use(digiflazzWebhookRouter(supplier, supplierPurchases, dataSource, logger));
 
   // --- catalog, pricing, cms (issue 4) ---
   const catalogCache = new CatalogCache(redis, config.redisPrefix, loadCatalogCacheTtl());

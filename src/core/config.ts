@@ -32,6 +32,8 @@ export interface AppConfig {
   bodyLimitBytes: number;
   queryLimits: { maxDepth: number; maxAliases: number; maxFields: number };
   shutdownTimeoutMs: number;
+  /** a job whose worker died is run again by a live worker after about this long */
+  jobStalledAfterMs: number;
 }
 
 export class ConfigError extends Error {
@@ -79,6 +81,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       maxFields: env.int("GRAPHQL_MAX_FIELDS", 1500, 10),
     },
     shutdownTimeoutMs: env.int("SHUTDOWN_TIMEOUT_MS", 15_000, 0),
+    jobStalledAfterMs: env.int("JOB_STALLED_AFTER_MS", 30_000, 1000),
   };
   config.sandboxUrl = env.url("SANDBOX_URL", `http://127.0.0.1:${config.sandboxPort}`, ["http:", "https:"]);
   config.runSimulators =

@@ -11,12 +11,22 @@ export class QueueRegistry {
   constructor(
     private readonly redisUrl: string,
     private readonly prefix: string,
+    /**
+     * A worker holds a lock on each job it runs and renews it while alive; a
+     * job whose worker died (kill -9, lost host) is taken up again by a live
+     * worker once its lock is this old, checked as often (Bull's lockDuration
+     * and stalledInterval; its default is 30 s).
+     */
+    private readonly stalledAfterMs = 30_000,
   ) {}
 
   get<T = unknown>(name: string): Queue.Queue<T> {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, this.redisUrl, { prefix: `${this.prefix}:bull` });
+      queue = new Queue(name, this.redisUrl, {
+        prefix: `${this.prefix}:bull`,
+        settings: { lockDuration: this.stalledAfterMs, lockRenewTime: this.stalledAfterMs / 2, stalledInterval: this.stalledAfterMs },
+      });
       queue.on("error", () => undefined); // surfaced by /ready and job failures instead
       this.queues.set(name, queue);
     }

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type { RunningStore } from "../../src/boot";
 import { gql } from "../helpers/graphql";
 import { sharedStore, startTestStore, stopStore } from "../helpers/store";
-import { TcpProxy } from "../helpers/tcp-proxy";
+import { FaultProxy } from "../../src/ops/fault-proxy";
 
 describe("The store over HTTP", () => {
   let store: RunningStore;
@@ -67,22 +67,22 @@ describe("The store over HTTP", () => {
   });
 
   describe("when Redis becomes unreachable", () => {
-    let proxy: TcpProxy;
+    let proxy: FaultProxy;
     let own: RunningStore;
     before(async () => {
-      proxy = new TcpProxy(6379);
+      proxy = new FaultProxy({ targetPort: 6379, name: "redis" });
       const port = await proxy.start();
       own = await startTestStore({ REDIS_URL: `redis://127.0.0.1:${port}`, APP_ROLE: "api" });
     });
     after(async () => {
-      proxy.restore();
+      await proxy.restore();
       await stopStore(own);
       await proxy.stop();
     });
 
     it("turns /ready to 503 and names Redis", async () => {
       expect((await fetch(`${own.url}/ready`)).status).to.equal(200);
-      proxy.cut();
+      await proxy.cut();
       const response = await fetch(`${own.url}/ready`);
       expect(response.status).to.equal(503);
       const body = (await response.json()) as { failed: string[] };

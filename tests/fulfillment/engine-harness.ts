@@ -69,7 +69,7 @@ export async function startEngine(options: { worker?: boolean; prefix?: string }
   });
 
   const app = express();
-  app.use("/webhooks", express.raw({ type: "*/*" }), digiflazzWebhookRouter(supplier, service, logger));
+  app.use("/webhooks", express.raw({ type: "*/*" }), digiflazzWebhookRouter(supplier, service, infra.dataSource, logger));
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   storeUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;

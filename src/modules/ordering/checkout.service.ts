@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from "typeorm";
 import type { Redis } from "ioredis";
 import type { Viewer } from "../../core/context";
-import { badInput, conflict } from "../../core/errors";
+import { AppError, badInput, conflict } from "../../core/errors";
 import type { Logger } from "../../core/logger";
 import type { CatalogService, Quote } from "../catalog/catalog.service";
 import { FulfilmentKind } from "../catalog/catalog.enums";
@@ -265,9 +265,11 @@ export class CheckoutService {
       const payment = await this.startOnce(order.id, methodCode, fresh);
       return { order, trackingToken, alreadyPaid: false, payment, paymentError: null };
     } catch (error) {
-      const message = (error as Error).message;
       if (fresh) throw error;
-      this.deps.logger.warn("checkout: payment not started", { orderId: order.id, error: message });
+      this.deps.logger.warn("checkout: payment not started", { orderId: order.id, error: (error as Error).message });
+      // a deliberate refusal (gateway unavailable, order expired) says why; anything else (a lost
+      // database connection) is internal: the buyer gets a plain retry hint, never the driver's text
+      const message = error instanceof AppError ? error.message : "The payment could not be started right now; try again with the same idempotency key";
       return { order, trackingToken, alreadyPaid: false, payment: null, paymentError: message };
     }
   }

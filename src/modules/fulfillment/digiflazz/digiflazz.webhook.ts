@@ -1,30 +1,61 @@
 import { Router, type Request, type Response } from "express";
+import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
+import type { DataSource } from "typeorm";
 import type { Logger } from "../../../core/logger";
+import { SupplierCallback, type SupplierCallbackOutcome } from "../supplier-callback.entity";
 import type { Supplier } from "../supplier";
 import type { SupplierPurchaseService } from "../supplier-purchase.service";
 
 /**
  * POST /webhooks/digiflazz (mounted on the webhooks Router, which keeps the
- * raw body as a Buffer). The signature is checked over those exact bytes; a
- * wrong one gets 401 and changes nothing. Pings, duplicates, unknown ref_ids
- * and late Pendings are acknowledged with 200 and change nothing.
+ * raw body as a Buffer). Every delivery is first stored as received
+ * (`supplier_callbacks`), then the signature is checked over those exact
+ * bytes; a wrong one gets 401 and changes nothing. Pings, duplicates, unknown
+ * ref_ids and late Pendings are acknowledged with 200 and change nothing.
  */
-export function digiflazzWebhookRouter(supplier: Supplier, purchases: SupplierPurchaseService, logger: Logger): Router {
+export function digiflazzWebhookRouter(supplier: Supplier, purchases: SupplierPurchaseService, dataSource: DataSource, logger: Logger): Router {
   const router = Router();
+  const callbacks = dataSource.getRepository(SupplierCallback);
   router.post("/digiflazz", async (req: Request, res: Response) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const webhook = supplier.parseWebhook({ headers: req.headers, rawBody });
+    const row = Object.assign(new SupplierCallback(), {
+      supplier: supplier.code,
+      event: webhook.event?.slice(0, 20) ?? null,
+      refId: webhook.refId?.slice(0, 64) ?? null,
+      headers: req.headers as Record<string, unknown>,
+      rawBody: rawBody.toString("utf8"),
+      ip: req.ip?.slice(0, 64) ?? null,
+      verified: webhook.verified,
+      reason: webhook.reason?.slice(0, 255) ?? null,
+      claimed: webhook.result?.outcome ?? null,
+      outcome: (webhook.verified ? null : "rejected") as SupplierCallbackOutcome | null,
+    });
+    try {
+      await callbacks.insert(row as QueryDeepPartialEntity<SupplierCallback>);
+    } catch (error) {
+      // not stored: a 5xx makes Digiflazz deliver again
+      logger.error("digiflazz webhook not stored", { refId: webhook.refId, error: error instanceof Error ? error.message : String(error) });
+      return void res.status(500).json({ ok: false });
+    }
+    const settle = (outcome: SupplierCallbackOutcome) =>
+      callbacks.update({ id: row.id }, { outcome }).catch((error: Error) => logger.warn("digiflazz webhook outcome not recorded", { callbackId: row.id, error: error.message }));
     if (!webhook.verified) {
-      logger.warn("digiflazz webhook refused", { reason: webhook.reason, ip: req.ip, bytes: rawBody.length });
+      logger.warn("digiflazz webhook refused", { reason: webhook.reason, ip: req.ip, bytes: rawBody.length, callbackId: row.id });
       return void res.status(401).json({ ok: false, error: "invalid signature" });
     }
-    if (webhook.ping) return void res.json({ ok: true, ping: true });
+    if (webhook.ping) {
+      await settle("ping");
+      return void res.json({ ok: true, ping: true });
+    }
     try {
       const outcome = await purchases.applyWebhook(webhook);
-      logger.info("digiflazz webhook", { event: webhook.event, refId: webhook.refId, outcome: webhook.result?.outcome, applied: outcome });
+      await settle(outcome);
+      logger.info("digiflazz webhook", { event: webhook.event, refId: webhook.refId, outcome: webhook.result?.outcome, applied: outcome, callbackId: row.id });
       res.json({ ok: true, result: outcome });
     } catch (error) {
       // a 5xx makes Digiflazz deliver again; re-checks cover it too
+      await settle("error");
       logger.error("digiflazz webhook failed", { refId: webhook.refId, error: error instanceof Error ? error.message : String(error) });
       res.status(500).json({ ok: false });
     }

@@ -1,0 +1,100 @@
+import { fundedMember, mlInputs, nextUnique, orderRows, placeSupplierOrders, purchasesAtSupplier, tally, waitForStatuses, type Script, type SupplierOrder } from "../lib/orders";
+import { Checks, type Drill } from "../lib/report";
+import { Tracker, backwardStep, place, simulatePayment, sleep, waitUntil, type Placed } from "../lib/workload";
+
+const EXPECTED: Record<Script, string> = { succeeds: "SUCCESS", fails: "REFUNDED", pendingThenSuccess: "SUCCESS", pendingThenFail: "REFUNDED" };
+
+/**
+ * 2. Redis goes away mid-batch with SHUTDOWN NOSAVE and comes back empty:
+ * queued and delayed jobs, repeatable sweepers and pub/sub subscriptions are
+ * gone. MySQL (the outbox rows) is the only memory left: the sweepers must
+ * re-create the lost jobs, no paid order may be stuck 60 s later, and
+ * subscribers must see the current state again.
+ */
+export const redisRestartDrill: Drill = {
+  id: 2,
+  name: "redis-restart",
+  title: "Redis shut down without saving mid-batch, then restarted",
+  async run({ store, rng, quick, log }) {
+    const c = new Checks();
+    const count = quick ? 16 : 60;
+    const scripts: Script[] = Array.from({ length: count }, (_, i) => (i % 5 === 0 ? "pendingThenSuccess" : i % 7 === 0 ? "pendingThenFail" : i % 6 === 0 ? "fails" : "succeeds"));
+    const buyer = await fundedMember(store, "drill2", 10_000_000);
+    // purchases take a while to answer and Pending ones wait for the drill, so the batch is mid-flight when Redis goes
+    await store.sim("digiflazz", "/config", { pending_delay_ms: 600_000, webhook_retry_interval_ms: 500 });
+    await store.sim("digiflazz", "/faults", { endpoints: { transaction: { delay_ms: 600 } } });
+    const stayed = new Tracker(store.url);
+    const reconnecting = new Tracker(store.url);
+    try {
+      const orders: SupplierOrder[] = await placeSupplierOrders(store, buyer, scripts, 4);
+      const variantId = await store.variantId("ML86");
+      const gatewayOrders: Placed[] = [];
+      for (let i = 0; i < (quick ? 3 : 8); i++) gatewayOrders.push(await place(store.url, { variantId, inputs: mlInputs("succeeds", nextUnique()), paymentMethod: "TRIPAY_QRIS" }));
+      for (const order of [...orders, ...gatewayOrders]) {
+        stayed.follow(order.orderId, order.trackingToken);
+        reconnecting.follow(order.orderId, order.trackingToken);
+      }
+      c.inFlight = orders.length + gatewayOrders.length;
+      await sleep(rng.int(1_000, 3_000));
+      const before = await orderRows(store, orders.map((o) => o.orderId));
+      const txs = await store.supplierTransactions();
+      const inFlight = {
+        answered: before.filter((row) => row.status !== "PROCESSING").length,
+        pending: before.filter((row) => row.refId && txs.get(row.refId)?.status === "Pending").length,
+        notBought: before.filter((row) => !row.refId || !txs.has(row.refId)).length,
+      };
+
+      const restartAt = Date.now();
+      const workerLogFrom = store.worker.logs.length;
+      await store.redisServer.shutdownNoSave();
+      c.inject(`Redis SHUTDOWN NOSAVE mid-batch (${inFlight.answered} orders final, ${inFlight.pending} Pending at the supplier, ${inFlight.notBought} not bought yet)`);
+      // while Redis is away: guests pay (callbacks are stored, their jobs cannot be queued), Pending purchases settle
+      for (const order of gatewayOrders) await simulatePayment(store.url, order.orderId, 5_000);
+      const pendingRefs = before.filter((row) => row.refId && txs.get(row.refId)?.status === "Pending");
+      for (const row of pendingRefs.slice(0, Math.ceil(pendingRefs.length / 2))) {
+        await store.sim("digiflazz", `/transactions/${row.refId}/resolve`, { status: scripts[orders.findIndex((o) => o.orderId === row.id)] === "pendingThenFail" ? "Gagal" : "Sukses" });
+      }
+      const downMs = rng.int(3_000, 6_000);
+      await sleep(Math.max(0, downMs - (Date.now() - restartAt)));
+      await store.redisServer.start();
+      c.inject(`Redis back after ${((Date.now() - restartAt) / 1000).toFixed(1)} s, empty; meanwhile ${gatewayOrders.length} guests paid (Tripay callbacks) and ${Math.ceil(pendingRefs.length / 2)} Pending purchases settled at the supplier`);
+      // the rest of the Pending purchases settle now
+      for (const row of pendingRefs.slice(Math.ceil(pendingRefs.length / 2))) {
+        await store.sim("digiflazz", `/transactions/${row.refId}/resolve`, { status: scripts[orders.findIndex((o) => o.orderId === row.id)] === "pendingThenFail" ? "Gagal" : "Sukses" });
+      }
+      await store.sim("digiflazz", "/faults", { endpoints: { transaction: {} } });
+      const ids = [...orders, ...gatewayOrders].map((o) => o.orderId);
+      const statusAtReconnect = new Map((await orderRows(store, ids)).map((row) => [row.id, row.status]));
+      const marks = await reconnecting.resubscribe();
+      c.inject("subscribers: one set stays connected through the outage, the other reconnects after it");
+
+      log(`drill 2: Redis is back; waiting up to 60 s for ${ids.length} paid orders`);
+      const { rows, done, seconds } = await waitForStatuses(store, ids, ["SUCCESS", "REFUNDED"], 60_000);
+      c.expect("no paid order stuck 60 s after the restart (all SUCCESS or REFUNDED)", done, `${tally(rows.map((row) => row.status))} ${seconds.toFixed(1)} s after the restart`);
+      const wrong = orders.filter((o) => rows.find((row) => row.id === o.orderId)?.status !== EXPECTED[o.script]).map((o) => `${o.orderId}:${o.script}`);
+      c.none("each supplier order ended as its script says (SUCCESS / REFUNDED)", wrong, orders.length);
+      const { byRef } = await purchasesAtSupplier(store, rows);
+      c.none("purchases at the sandbox = SUCCESS orders", rows.filter((row) => row.refId && (row.status === "SUCCESS") !== (byRef.get(row.refId)?.status === "Sukses")).map((row) => row.id));
+      const sweeps = store.worker.logged("supplier sweeper re-enqueued work", workerLogFrom);
+      c.expect("the outbox sweeper re-created lost jobs after the restart", sweeps.length > 0, `${sweeps.length} sweep(s) re-enqueued work`);
+
+      await waitUntil(async () => ids.every((id) => reconnecting.last(id) === rows.find((row) => row.id === id)?.status), 10_000);
+      const firstAfter = ids.map((id) => ({ id, event: reconnecting.events.get(id)![marks.get(id)!] }));
+      c.none(
+        "a reconnecting subscriber first gets the order's current state",
+        firstAfter.filter((f) => !f.event || backwardStep([statusAtReconnect.get(f.id)!, f.event.status]) !== null).map((f) => `${f.id}:${f.event?.status ?? "nothing"}`),
+        ids.length,
+      );
+      c.none("a reconnecting subscriber ends on the order's final status", ids.filter((id) => reconnecting.last(id) !== rows.find((row) => row.id === id)?.status).map((id) => `${id}:${reconnecting.last(id)}`), ids.length);
+      c.none("a subscriber that stayed connected hears the final status", ids.filter((id) => stayed.last(id) !== rows.find((row) => row.id === id)?.status).map((id) => `${id}:${stayed.last(id) ?? "nothing"}`), ids.length);
+      const backward = ids.map((id) => backwardStep((reconnecting.events.get(id) ?? []).slice(marks.get(id)).map((e) => e.status))).filter(Boolean) as string[];
+      c.none("what subscribers heard never goes backwards", backward, ids.length);
+      c.expect("both store processes survived the outage", store.api.running && store.worker.running, `api ${store.api.crashed ?? "up"}, worker ${store.worker.crashed ?? "up"}`);
+      return c.result();
+    } finally {
+      await stayed.close();
+      await reconnecting.close();
+      await store.sim("digiflazz", "/config", { pending_delay_ms: 2000, webhook_retry_interval_ms: 1000 });
+    }
+  },
+};

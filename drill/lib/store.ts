@@ -1,0 +1,230 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Redis from "ioredis";
+import type { DataSource } from "typeorm";
+import { createDataSource, ensureDatabase } from "../../src/core/database";
+import { FaultProxy } from "../../src/ops/fault-proxy";
+import { RedisServer, StoreProcess, freePort, startSimulators } from "./processes";
+import { DEMO_PASSWORD, login, type Account } from "./workload";
+
+/**
+ * The store a drill runs against: an api process and a worker process
+ * (`src/main.ts`, APP_ROLE api / worker) on a fresh database, a private
+ * redis-server, and the provider simulators hosted by the drill process
+ * itself (so their memory — what was bought, what was paid — survives every
+ * store process the drills kill). The app reaches MySQL, Redis and the
+ * simulators only through fault proxies; the drill reaches them directly.
+ *
+ *   api, worker ──► proxies.mysql   ──► MySQL :3306 (database lapak_drill…)
+ *               ──► proxies.redis   ──► redis-server (private, no persistence)
+ *               ──► proxies.sandbox ──► simulators (in the drill process)
+ *   simulators ──► api (callbacks, webhooks)
+ */
+export interface DrillStoreOptions {
+  /** MySQL database URL (recreated); default mysql://root@127.0.0.1:3306/lapak_drill */
+  databaseUrl?: string;
+  redisPrefix?: string;
+  /** where the processes' logs go */
+  logDir?: string;
+  /** extra environment for both store processes */
+  env?: Record<string, string>;
+}
+
+/** Store settings that make recovery happen in seconds rather than minutes (the mechanisms are the production ones). */
+export const DRILL_ENV: Record<string, string> = {
+  DATABASE_POOL_SIZE: "8",
+  JOB_STALLED_AFTER_MS: "5000",
+  DIGIFLAZZ_TIMEOUT_MS: "3000",
+  SUPPLIER_LEASE_MARGIN_MS: "1000",
+  SUPPLIER_RECHECK_MIN_MS: "500",
+  SUPPLIER_RECHECK_MAX_MS: "4000",
+  SUPPLIER_SWEEP_EVERY_MS: "1000",
+  SUPPLIER_STUCK_AFTER_MS: "1500",
+  SUPPLIER_RESULT_RETRY_MS: "500",
+  SUPPLIER_CONCURRENCY: "10",
+  FULFILMENT_RECONCILE_EVERY_MS: "5000",
+  REFUND_SWEEP_EVERY_MS: "1000",
+  REFUND_SWEEP_GRACE_MS: "2000",
+  TRIPAY_TIMEOUT_MS: "5000",
+  MIDTRANS_TIMEOUT_MS: "5000",
+  PAYMENT_POLL_AFTER_SECONDS: "10",
+  PAYMENT_POLL_EVERY_SECONDS: "5",
+  RESELLER_WEBHOOK_SWEEP_INTERVAL_MS: "2000",
+};
+
+export class DrillStore {
+  api!: StoreProcess;
+  worker!: StoreProcess;
+  redisServer!: RedisServer;
+  proxies!: { mysql: FaultProxy; redis: FaultProxy; sandbox: FaultProxy };
+  /** the drill's own connections (not through the proxies) */
+  db!: DataSource;
+  redis!: Redis;
+  admin!: Account;
+  /** the simulators, reached directly */
+  sandboxUrl!: string;
+  readonly databaseUrl: string;
+  readonly redisPrefix: string;
+  readonly logDir: string;
+  private sandbox?: { stop(): Promise<void> };
+  private apiUrl = "";
+  /** how every store process of this store is started (database, redis, environment) */
+  private processOptions!: { databaseUrl: string; redisUrl: string; redisPrefix: string; env: Record<string, string> };
+  private readonly extras: StoreProcess[] = [];
+
+  private constructor(private readonly options: DrillStoreOptions) {
+    this.databaseUrl = options.databaseUrl ?? process.env.DRILL_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/lapak_drill";
+    this.redisPrefix = options.redisPrefix ?? "lapak_drill";
+    this.logDir = options.logDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "lapak-drill-"));
+  }
+
+  static async start(options: DrillStoreOptions = {}): Promise<DrillStore> {
+    const store = new DrillStore(options);
+    try {
+      await store.boot();
+    } catch (error) {
+      await store.stop();
+      throw error;
+    }
+    return store;
+  }
+
+  get url(): string {
+    return this.api.url;
+  }
+
+  private async boot(): Promise<void> {
+    fs.mkdirSync(this.logDir, { recursive: true });
+    // a fresh database with every migration applied, before any store process connects
+    const target = await ensureDatabase(this.databaseUrl, { recreate: true });
+    this.db = await createDataSource(target, 6).initialize();
+    await this.db.runMigrations({ transaction: "each" });
+
+    this.redisServer = await RedisServer.start();
+    this.redis = new Redis(this.redisServer.url, { maxRetriesPerRequest: 1 });
+    this.redis.on("error", () => undefined);
+
+    const simulators = await startSimulators(() => this.apiUrl, "error");
+    this.sandbox = simulators;
+    this.sandboxUrl = simulators.url;
+    const sandboxPort = simulators.port;
+
+    const mysql = new URL(this.databaseUrl);
+    this.proxies = {
+      mysql: new FaultProxy({ name: "mysql", targetPort: Number(mysql.port || 3306), targetHost: mysql.hostname }),
+      redis: new FaultProxy({ name: "redis", targetPort: this.redisServer.port }),
+      sandbox: new FaultProxy({ name: "sandbox", targetPort: sandboxPort }),
+    };
+    for (const proxy of Object.values(this.proxies)) await proxy.start();
+
+    const apiPort = await freePort();
+    this.apiUrl = `http://127.0.0.1:${apiPort}`;
+    const appDatabase = new URL(this.databaseUrl);
+    appDatabase.hostname = "127.0.0.1";
+    appDatabase.port = String(this.proxies.mysql.port);
+    const common = {
+      databaseUrl: appDatabase.toString(),
+      redisUrl: `redis://${this.proxies.redis.address}`,
+      redisPrefix: this.redisPrefix,
+    };
+    const env = {
+      ...DRILL_ENV,
+      SANDBOX_URL: `http://${this.proxies.sandbox.address}`,
+      SANDBOX_SIMULATORS: "false",
+      PUBLIC_URL: this.apiUrl,
+      ...this.options.env,
+    };
+    this.processOptions = { ...common, env };
+    // the api seeds the demo store (accounts, catalog, payment methods); the worker starts on it
+    this.api = await StoreProcess.start({ name: "api", role: "api", ...common, env: { ...env, PORT: String(apiPort), SEED_DEMO: "true" }, logFile: path.join(this.logDir, "api.log") });
+    this.worker = await StoreProcess.start({ name: "worker", role: "worker", ...common, env: { ...env, SEED_DEMO: "false" }, logFile: path.join(this.logDir, "worker.log") });
+    this.admin = await login(this.url, "admin@lapak.test", DEMO_PASSWORD);
+    // a deposit at the supplier no drill can spend
+    await this.sim("digiflazz", "/deposit", { deposit: 1_000_000_000_000 });
+  }
+
+  /** Another api process of the same store (a second replica); stopped by stop() unless the caller disposes of it. */
+  async startExtraApi(name: string): Promise<StoreProcess> {
+    const { env, ...common } = this.processOptions;
+    const extra = await StoreProcess.start({ name, role: "api", ...common, env: { ...env, SEED_DEMO: "false" }, logFile: path.join(this.logDir, `${name}.log`) });
+    this.extras.push(extra);
+    return extra;
+  }
+
+  /** POST to a simulator's control API (/<provider>/__sim/<path>). */
+  async sim(provider: string, pathname: string, body: unknown = {}): Promise<any> {
+    const response = await fetch(`${this.sandboxUrl}/${provider}/__sim${pathname}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`simulator ${provider} ${pathname}: ${response.status} ${text.slice(0, 200)}`);
+    return text ? JSON.parse(text) : null;
+  }
+
+  async simGet(provider: string, pathname: string): Promise<any> {
+    const response = await fetch(`${this.sandboxUrl}/${provider}/__sim${pathname}`);
+    return response.json();
+  }
+
+  /** Clears every simulator fault (endpoints and callbacks). */
+  async clearSimFaults(): Promise<void> {
+    for (const provider of ["digiflazz", "tripay", "midtrans", "duitku", "tokopay", "xendit"]) {
+      await fetch(`${this.sandboxUrl}/${provider}/__sim/faults`, { method: "DELETE" }).catch(() => undefined);
+    }
+  }
+
+  /** The Digiflazz simulator's purchases, by ref_id. */
+  async supplierTransactions(): Promise<Map<string, { ref_id: string; status: string; sn: string; requests: number; price: number }>> {
+    const body = (await this.simGet("digiflazz", "/transactions")) as { transactions: { ref_id: string; status: string; sn: string; requests: number; price: number }[] };
+    return new Map(body.transactions.map((tx) => [tx.ref_id, tx]));
+  }
+
+  async query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.db.query(sql, params)) as T[];
+  }
+
+  /** A variant id by SKU (the demo catalog's ML86, ...). */
+  async variantId(sku: string): Promise<string> {
+    const [row] = await this.query<{ id: string }>("SELECT id FROM product_variants WHERE sku = ?", [sku]);
+    if (!row) throw new Error(`no variant ${sku}`);
+    return row.id;
+  }
+
+  /**
+   * Starts a store process again the way a supervisor would: a process that
+   * cannot boot yet (its MySQL or Redis is away) is tried again until `withinMs`.
+   */
+  async revive(proc: StoreProcess, withinMs = 90_000): Promise<void> {
+    const deadline = Date.now() + withinMs;
+    for (;;) {
+      if (proc.running) return;
+      try {
+        return await proc.start();
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+  }
+
+  /** Back to normal between drills: proxies clean, simulators without faults, both processes up. */
+  async heal(): Promise<void> {
+    for (const proxy of Object.values(this.proxies)) await proxy.restore();
+    if (!this.redisServer.running) await this.redisServer.start();
+    await this.clearSimFaults();
+    await this.revive(this.api);
+    await this.revive(this.worker);
+  }
+
+  async stop(): Promise<void> {
+    for (const proc of [...this.extras, this.worker, this.api]) await proc?.dispose().catch(() => undefined);
+    for (const proxy of Object.values(this.proxies ?? {})) await proxy.stop().catch(() => undefined);
+    await this.sandbox?.stop().catch(() => undefined);
+    this.redis?.disconnect();
+    await this.redisServer?.stop().catch(() => undefined);
+    if (this.db?.isInitialized) await this.db.destroy();
+  }
+}
