@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import Queue from "bull";
 import { In } from "typeorm";
 import type { RunningStore } from "../../src/boot";
 import { ensureDatabase } from "../../src/core/database";
@@ -7,13 +8,14 @@ import { FulfilmentKind } from "../../src/modules/catalog/catalog.enums";
 import { Product } from "../../src/modules/catalog/product.entity";
 import { SupplierSyncReport } from "../../src/modules/catalog/supplier-sync-report.entity";
 import { loadSupplierSyncConfig } from "../../src/modules/catalog/supplier-sync.config";
-import { scheduleSupplierSync, startSupplierSyncProcessor } from "../../src/modules/catalog/supplier-sync.processor";
+import { startSupplierSyncProcessor } from "../../src/modules/catalog/supplier-sync.processor";
 import { Variant } from "../../src/modules/catalog/variant.entity";
 import { VariantPrice } from "../../src/modules/pricing/variant-price.entity";
 import { ConfigError } from "../../src/core/config";
 import { siblingDatabaseUrl, TEST_REDIS_PREFIX } from "../helpers/env";
 import { errorCode, gql } from "../helpers/graphql";
 import { startTestStore, stopStore } from "../helpers/store";
+import { waitFor } from "../ordering/fixtures";
 import { serveWithTestViewers, type ViewerServer } from "../helpers/viewers";
 
 const REPORT = `id status trigger added updated deactivated reactivated flagged errors changes { supplierSku action fromCost toCost flagged }`;
@@ -191,8 +193,9 @@ describe("Digiflazz price-list sync against the simulator", function () {
     expect(await store.infra.dataSource.getRepository(ActivityLog).countBy({ action: "catalog.supplier_sync" })).to.equal(stored);
   });
 
-  it("the worker's repeatable job runs a SCHEDULED sync; interval 0 removes the schedule", async () => {
-    const queue = store.infra.queues.get(`catalog-supplier-sync-test-${Date.now()}`);
+  it("the worker's repeatable job runs a SCHEDULED sync, comes back when Redis forgets it; a new interval or 0 replaces it", async () => {
+    const name = `catalog-supplier-sync-test-${Date.now()}`;
+    const queue = store.infra.queues.get(name);
     await startSupplierSyncProcessor(queue, store.composition.services.supplierSync, 5, store.infra.logger);
     expect((await queue.getRepeatableJobs()).map((job) => job.every)).to.deep.equal([5 * 60_000]);
     const job = await queue.add("sync", {});
@@ -202,10 +205,23 @@ describe("Digiflazz price-list sync against the simulator", function () {
     expect(report).to.deep.include({ trigger: "SCHEDULED", actorId: null, status: "OK" });
     // the change the rc 83 refusal left out is applied by the next run that can read the list
     expect(report.changes.map((change) => [change.supplierSku, change.action])).to.deep.equal([["DANA50", "UPDATED"]]);
-    await scheduleSupplierSync(queue, 15); // a new interval replaces the old one
-    expect((await queue.getRepeatableJobs()).map((job) => job.every)).to.deep.equal([15 * 60_000]);
-    await scheduleSupplierSync(queue, 0); // off
-    expect(await queue.getRepeatableJobs()).to.deep.equal([]);
+
+    // a Redis that restarted empty: the schedule is re-added once the connection is ready again
+    for (const repeatable of await queue.getRepeatableJobs()) await queue.removeRepeatableByKey(repeatable.key);
+    queue.client.emit("ready");
+    await waitFor(async () => (await queue.getRepeatableJobs()).length === 1);
+    expect((await queue.getRepeatableJobs()).map((job) => job.every)).to.deep.equal([5 * 60_000]);
+
+    // the next worker start with another interval, then with 0, replaces the schedule (same queue, another handler)
+    const workerQueue = () => new Queue(name, store.infra.config.redisUrl, { prefix: `${TEST_REDIS_PREFIX}:bull` });
+    const restarted = workerQueue();
+    await startSupplierSyncProcessor(restarted, store.composition.services.supplierSync, 15, store.infra.logger);
+    expect((await restarted.getRepeatableJobs()).map((job) => job.every)).to.deep.equal([15 * 60_000]);
+    await restarted.close();
+    const off = workerQueue();
+    await startSupplierSyncProcessor(off, store.composition.services.supplierSync, 0, store.infra.logger);
+    expect(await off.getRepeatableJobs()).to.deep.equal([]);
+    await off.close();
   });
 
   it("reads its schedule and threshold from the environment: 0 is off, shorter than the rc 83 window is refused", () => {

@@ -1,5 +1,6 @@
 import type Queue from "bull";
 import type { Logger } from "../../core/logger";
+import { keepRepeatable } from "../../core/queues";
 import { runInScope } from "../../core/request-context";
 import type { SupplierSyncService } from "./supplier-sync.service";
 
@@ -8,7 +9,8 @@ export const SUPPLIER_SYNC_QUEUE = "catalog-supplier-sync";
 /**
  * Worker side of the price-list sync: one repeatable job every `intervalMinutes`
  * (0 = none). Schedules from an earlier configuration are removed first, so
- * turning it off or changing the interval takes effect on the next worker start.
+ * turning it off or changing the interval takes effect on the next worker start;
+ * the wanted one is kept registered (a Redis that restarts empty forgets it).
  */
 export async function startSupplierSyncProcessor(queue: Queue.Queue, sync: SupplierSyncService, intervalMinutes: number, logger: Logger): Promise<void> {
   void queue.process("sync", 1, (job) =>
@@ -20,13 +22,11 @@ export async function startSupplierSyncProcessor(queue: Queue.Queue, sync: Suppl
       return { reportId: id, status };
     }),
   );
-  await scheduleSupplierSync(queue, intervalMinutes);
-}
-
-/** Replaces whatever schedule the queue holds with one every `intervalMinutes` (0: none). */
-export async function scheduleSupplierSync(queue: Queue.Queue, intervalMinutes: number): Promise<void> {
-  for (const repeatable of await queue.getRepeatableJobs()) await queue.removeRepeatableByKey(repeatable.key);
+  const every = intervalMinutes * 60_000;
+  for (const repeatable of await queue.getRepeatableJobs()) {
+    if (Number(repeatable.every) !== every) await queue.removeRepeatableByKey(repeatable.key);
+  }
   if (intervalMinutes > 0) {
-    await queue.add("sync", {}, { repeat: { every: intervalMinutes * 60_000 }, jobId: "catalog-supplier-sync", removeOnComplete: 20, removeOnFail: 50 });
+    await keepRepeatable(queue, "sync", {}, { repeat: { every }, jobId: "catalog-supplier-sync", removeOnComplete: 20, removeOnFail: 50 });
   }
 }
