@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
@@ -156,6 +157,7 @@ describe("Notification outbox: retries and transports", function () {
       emailWebhookUrl: "",
       whatsappWebhookUrl: "",
       httpTimeoutMs: 2000,
+      webhookSecret: "",
       ...overrides,
     });
 
@@ -188,8 +190,25 @@ describe("Notification outbox: retries and transports", function () {
       expect(receiver.received).to.have.length(2);
       for (const hit of receiver.received) {
         expect(hit.headers["content-type"]).to.equal("application/json");
+        expect(hit.headers["x-lapak-delivery"]).to.equal(id);
+        expect(hit.headers["x-lapak-signature"]).to.equal(undefined);
         expect(JSON.parse(hit.raw.toString("utf8"))).to.deep.equal({ id, ...message() });
       }
+    });
+
+    it("with NOTIFY_WEBHOOK_SECRET every POST carries the HMAC-SHA256 of its raw body", async () => {
+      const { logger } = recordingLogger();
+      const secret = "mailer-shared-secret";
+      const transport = notificationTransport(config({ emailWebhookUrl: receiverUrl, webhookSecret: secret }), logger, false);
+      const outbox = new NotificationOutboxService(dataSource, transport, POLICY, logger);
+      const id = await enqueue(outbox);
+
+      expect(await outbox.deliverPending(20, new Date())).to.deep.equal({ sent: 1, retrying: 0, failed: 0 });
+      expect(receiver.received).to.have.length(1);
+      const [hit] = receiver.received;
+      const expected = crypto.createHmac("sha256", secret).update(hit.raw).digest("hex");
+      expect(hit.headers["x-lapak-signature"]).to.equal(`sha256=${expected}`);
+      expect(JSON.parse(hit.raw.toString("utf8"))).to.deep.equal({ id, ...message() });
     });
 
     it("a channel without a webhook URL stays on the log transport", async () => {
@@ -223,6 +242,7 @@ describe("Notification outbox: retries and transports", function () {
       const { logger, lines } = recordingLogger();
       notificationTransport(config({ emailWebhookUrl: receiverUrl }), logger, true);
       expect(lines.filter((line) => line.level === "warn").map((line) => line.message)).to.deep.equal([
+        "EMAIL notifications are sent unsigned: set NOTIFY_WEBHOOK_SECRET",
         "WHATSAPP notifications are only logged, not sent: set NOTIFY_WHATSAPP_WEBHOOK_URL",
       ]);
     });
@@ -236,6 +256,7 @@ describe("Notification outbox: retries and transports", function () {
       emailWebhookUrl: "",
       whatsappWebhookUrl: "",
       httpTimeoutMs: 10_000,
+      webhookSecret: "",
     });
     expect(loadNotificationOutboxConfig({ NOTIFY_EMAIL_WEBHOOK_URL: "https://mail.toko.example/send", NOTIFY_MAX_ATTEMPTS: "3" })).to.deep.include({
       emailWebhookUrl: "https://mail.toko.example/send",

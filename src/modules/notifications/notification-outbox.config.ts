@@ -11,6 +11,8 @@ export interface NotificationOutboxConfig {
   emailWebhookUrl: string;
   whatsappWebhookUrl: string;
   httpTimeoutMs: number;
+  /** Signs each POST (X-Lapak-Signature); empty = unsigned. */
+  webhookSecret: string;
 }
 
 export function loadNotificationOutboxConfig(source: NodeJS.ProcessEnv = process.env): NotificationOutboxConfig {
@@ -23,6 +25,7 @@ export function loadNotificationOutboxConfig(source: NodeJS.ProcessEnv = process
     emailWebhookUrl: webhookUrl("NOTIFY_EMAIL_WEBHOOK_URL"),
     whatsappWebhookUrl: webhookUrl("NOTIFY_WHATSAPP_WEBHOOK_URL"),
     httpTimeoutMs: env.int("NOTIFY_HTTP_TIMEOUT_MS", 10_000, 100, 60_000),
+    webhookSecret: env.str("NOTIFY_WEBHOOK_SECRET", ""),
   };
   if (config.retryMaxMs < config.retryBaseMs) env.problems.push("NOTIFY_RETRY_MAX_MS must not be below NOTIFY_RETRY_BASE_MS");
   if (env.problems.length > 0) throw new ConfigError(env.problems);
