@@ -1,13 +1,9 @@
-import http from "node:http";
 import { expect } from "chai";
-import { createLogger } from "../../src/core/logger";
-import { HttpTimeoutError, postJson } from "../../src/core/http-client";
-import { SandboxServer } from "../../src/sandbox/sandbox-server";
 import { createTripaySimulator } from "../../src/sandbox/tripay/tripay.simulator";
 import { TripayAdapter } from "../../src/modules/payments/gateways/tripay/tripay.adapter";
 import { TRIPAY_SANDBOX_CREDENTIALS } from "../../src/modules/payments/gateways/tripay/tripay.config";
 import { tripayCallbackSignature, tripayCreateSignature, tripayOpenSignature } from "../../src/modules/payments/gateways/tripay/tripay.signature";
-import type { ParsedCallback } from "../../src/modules/payments/gateways/payment-gateway";
+import { chargeRequest, eventually, expectRejection, gatewaySandbox, itThrowsOnFaults, simCallbacks, simControl, type ReceivedCallback } from "./gateway-harness";
 
 const WORKED_BODY =
   '{"reference":"DEV-T99999000000001ABCDE","merchant_ref":"ORD-20240115-0001","payment_method":"QRIS","payment_method_code":"QRIS","total_amount":150000,"fee_merchant":1800,"fee_customer":0,"total_fee":1800,"amount_received":148200,"is_closed_payment":1,"status":"PAID","paid_at":1705300000,"note":null}';
@@ -47,53 +43,17 @@ describe("Tripay: the worked examples of tripay.md", () => {
 
 describe("Tripay adapter against the simulator over HTTP", function () {
   this.timeout(20_000);
-  const logger = createLogger({ level: "error", format: "json" });
-  const received: { parsed: ParsedCallback; raw: string }[] = [];
-  let adapter: TripayAdapter;
-  let sandbox: SandboxServer;
-  let receiver: http.Server;
-  let simBase = "";
-  let callbackUrl = "";
-
-  before(async () => {
-    receiver = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (chunk: Buffer) => chunks.push(chunk));
-      req.on("end", () => {
-        const rawBody = Buffer.concat(chunks);
-        const parsed = adapter.parseCallback({ subPath: "", headers: req.headers, rawBody, ip: "" });
-        received.push({ parsed, raw: rawBody.toString() });
-        const answer = adapter.answer(parsed.verified ? "accepted" : "rejected");
-        res.writeHead(answer.status, { "content-type": "application/json" }).end(JSON.stringify(answer.body));
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-    callbackUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/webhooks/tripay`;
-    sandbox = new SandboxServer([createTripaySimulator({ defaultCallbackUrl: () => callbackUrl })], logger);
-    simBase = `http://127.0.0.1:${await sandbox.start(0)}/tripay`;
-    adapter = new TripayAdapter({ baseUrl: `${simBase}/api-sandbox`, timeoutMs: 1500, ...TRIPAY_SANDBOX_CREDENTIALS });
+  const suite = gatewaySandbox({
+    simulator: (receiverUrl) => createTripaySimulator({ defaultCallbackUrl: receiverUrl }),
+    adapter: ({ simUrl }) => new TripayAdapter({ baseUrl: `${simUrl}/api-sandbox`, timeoutMs: 1500, ...TRIPAY_SANDBOX_CREDENTIALS }),
+    config: { auto_pay_ms: 0, retry_interval_ms: 120_000 },
   });
-  after(async () => {
-    await sandbox.stop();
-    receiver.close();
-  });
-  beforeEach(async () => {
-    received.length = 0;
-    await postJson(`${simBase}/__sim/faults`, {}).then(() => fetch(`${simBase}/__sim/faults`, { method: "DELETE" }));
-  });
-
-  let counter = 0;
+  const received = () => suite.receiver.received;
+  const rawOf = (callback: ReceivedCallback) => callback.request.rawBody.toString();
   const charge = (channel = "QRIS", amount = 150_000) =>
-    adapter.createCharge({
-      reference: `ORD-TEST-${++counter}-${Date.now()}`,
-      amount,
-      channel,
-      customer: { name: "Budi", email: "budi@example.test", phone: "081200000000" },
-      items: [{ sku: "ML86", name: "86 Diamonds", price: amount, quantity: 1 }],
-      expiresAt: new Date(Date.now() + 3600_000),
-      callbackUrl,
-    });
-  const force = (reference: string, outcome: string) => postJson(`${simBase}/__sim/transactions/${reference}/${outcome}`, {});
+    suite.adapter.createCharge(chargeRequest(suite.receiver.url, { channel, amount, items: [{ sku: "ML86", name: "86 Diamonds", price: amount, quantity: 1 }] }));
+  const force = (reference: string, outcome: string) => simControl(suite.simUrl, `/transactions/${reference}/${outcome}`);
+  const faults = (body: unknown) => simControl(suite.simUrl, "/faults", body);
 
   it("creates a QRIS charge and a BCA VA charge with instructions", async () => {
     const qris = await charge("QRIS");
@@ -107,91 +67,62 @@ describe("Tripay adapter against the simulator over HTTP", function () {
 
   it("a forced payment reaches the receiver signed, verifies, and queryStatus says PAID", async () => {
     const result = await charge();
-    expect((await adapter.queryStatus({ reference: "x", gatewayReference: result.gatewayReference })).status).to.equal("PENDING");
+    expect((await suite.adapter.queryStatus({ reference: "x", gatewayReference: result.gatewayReference })).status).to.equal("PENDING");
     await force(result.gatewayReference, "pay");
-    expect(received).to.have.length(1);
-    expect(received[0].parsed).to.include({ verified: true, status: "PAID", amountPaid: result.amountToPay, gatewayReference: result.gatewayReference });
-    const status = await adapter.queryStatus({ reference: "x", gatewayReference: result.gatewayReference });
+    expect(received()).to.have.length(1);
+    expect(received()[0].parsed).to.include({ verified: true, status: "PAID", amountPaid: result.amountToPay, gatewayReference: result.gatewayReference });
+    const status = await suite.adapter.queryStatus({ reference: "x", gatewayReference: result.gatewayReference });
     expect(status).to.include({ status: "PAID", amountPaid: 150_000 });
-    const deliveries = (await (await fetch(`${simBase}/__sim/callbacks`)).json()) as { accepted: boolean }[];
-    expect(deliveries.at(-1)!.accepted).to.equal(true);
+    expect((await simCallbacks(suite.simUrl)).at(-1)!.accepted).to.equal(true);
   });
 
   it("queryStatus by merchant_ref alone and after expiry", async () => {
     const result = await charge();
     await force(result.gatewayReference, "expire");
-    expect((await adapter.queryStatus({ reference: result.raw ? String((result.raw as any).merchant_ref) : "", gatewayReference: null })).status).to.equal("EXPIRED");
+    expect((await suite.adapter.queryStatus({ reference: result.raw ? String((result.raw as any).merchant_ref) : "", gatewayReference: null })).status).to.equal("EXPIRED");
   });
 
   it("detects a forged signature, a wrong amount, and escaped slashes are still verified over raw bytes", async () => {
-    await postJson(`${simBase}/__sim/faults`, { callbacks: { bad_signature: true } });
+    await faults({ callbacks: { bad_signature: true } });
     const forged = await charge();
     await force(forged.gatewayReference, "pay");
-    expect(received.at(-1)!.parsed.verified).to.equal(false);
+    expect(received().at(-1)!.parsed.verified).to.equal(false);
 
-    await postJson(`${simBase}/__sim/faults`, { callbacks: { bad_signature: false, wrong_amount: true } });
+    await faults({ callbacks: { bad_signature: false, wrong_amount: true } });
     const short = await charge();
     await force(short.gatewayReference, "pay");
-    expect(received.at(-1)!.parsed).to.include({ verified: true, amountPaid: short.amountToPay - 1 });
+    expect(received().at(-1)!.parsed).to.include({ verified: true, amountPaid: short.amountToPay - 1 });
 
-    await postJson(`${simBase}/__sim/faults`, { callbacks: { wrong_amount: false, escaped_slashes: true } });
+    await faults({ callbacks: { wrong_amount: false, escaped_slashes: true } });
     const escaped = await charge();
     await force(escaped.gatewayReference, "pay");
-    expect(received.at(-1)!.raw).to.include("https:\\/\\/tripay.co.id");
-    expect(received.at(-1)!.raw).to.not.equal(JSON.stringify(JSON.parse(received.at(-1)!.raw)));
-    expect(received.at(-1)!.parsed.verified).to.equal(true);
+    const raw = rawOf(received().at(-1)!);
+    expect(raw).to.include("https:\\/\\/tripay.co.id");
+    expect(raw).to.not.equal(JSON.stringify(JSON.parse(raw)));
+    expect(received().at(-1)!.parsed.verified).to.equal(true);
   });
 
   it("pays by itself after auto_pay_ms, and retries a refused callback on the (scaled) schedule", async () => {
-    await postJson(`${simBase}/__sim/config`, { auto_pay_ms: 100, retry_interval_ms: 50 });
-    try {
-      const auto = await charge();
-      await waitUntil(() => received.some((r) => r.parsed.gatewayReference === auto.gatewayReference));
-      await postJson(`${simBase}/__sim/faults`, { callbacks: { bad_signature: true } });
-      const refused = await charge();
-      await waitUntil(async () => {
-        const deliveries = (await (await fetch(`${simBase}/__sim/callbacks`)).json()) as { body: string; attempts: unknown[] }[];
-        return deliveries.find((d) => d.body.includes(refused.gatewayReference))?.attempts.length === 4;
-      });
-      expect(received.filter((r) => r.parsed.gatewayReference === refused.gatewayReference)).to.have.length(4); // 1 + 3 retries, then Tripay gives up
-    } finally {
-      await postJson(`${simBase}/__sim/config`, { auto_pay_ms: 0, retry_interval_ms: 120_000 });
-    }
+    await simControl(suite.simUrl, "/config", { auto_pay_ms: 100, retry_interval_ms: 50 });
+    const auto = await charge();
+    await eventually(() => received().some((r) => r.parsed.gatewayReference === auto.gatewayReference));
+    await faults({ callbacks: { bad_signature: true } });
+    const refused = await charge();
+    await eventually(async () => (await simCallbacks(suite.simUrl)).find((d) => d.body.includes(refused.gatewayReference))?.attempts.length === 4);
+    expect(received().filter((r) => r.parsed.gatewayReference === refused.gatewayReference)).to.have.length(4); // 1 + 3 retries, then Tripay gives up
   });
 
   it("bad credentials and refused charges throw clear errors", async () => {
-    const wrong = new TripayAdapter({ baseUrl: `${simBase}/api-sandbox`, timeoutMs: 1500, ...TRIPAY_SANDBOX_CREDENTIALS, apiKey: "DEV-wrong" });
-    await expectRejection(() => wrong.queryStatus({ reference: "x", gatewayReference: "y" }), /Invalid API Key.*TRIPAY_API_KEY/);
-    const badKey = new TripayAdapter({ baseUrl: `${simBase}/api-sandbox`, timeoutMs: 1500, ...TRIPAY_SANDBOX_CREDENTIALS, privateKey: "wrong" });
-    await expectRejection(() => badKey.createCharge({ reference: "R1", amount: 20_000, channel: "QRIS", customer: { name: "a", email: "a@b.test" }, items: [{ sku: "a", name: "a", price: 20_000, quantity: 1 }], expiresAt: new Date(Date.now() + 60_000), callbackUrl }), /Invalid signature/);
-    await expectRejection(() => charge("NOPE"), /not enabled/);
+    const baseUrl = `${suite.simUrl}/api-sandbox`;
+    const wrong = new TripayAdapter({ baseUrl, timeoutMs: 1500, ...TRIPAY_SANDBOX_CREDENTIALS, apiKey: "DEV-wrong" });
+    await expectRejection(wrong.queryStatus({ reference: "x", gatewayReference: "y" }), Error, /Invalid API Key.*TRIPAY_API_KEY/);
+    const badKey = new TripayAdapter({ baseUrl, timeoutMs: 1500, ...TRIPAY_SANDBOX_CREDENTIALS, privateKey: "wrong" });
+    await expectRejection(badKey.createCharge(chargeRequest(suite.receiver.url, { channel: "QRIS", amount: 20_000 })), Error, /Invalid signature/);
+    await expectRejection(charge("NOPE"), Error, /not enabled/);
   });
 
-  it("simulator faults become clear errors: timeout, 500, malformed JSON", async () => {
-    await postJson(`${simBase}/__sim/faults`, { endpoints: { "transaction-create": { timeout: true } } });
-    await expectRejection(() => charge(), HttpTimeoutError);
-    await postJson(`${simBase}/__sim/faults`, { endpoints: { "transaction-create": { http500: true } } });
-    await expectRejection(() => charge(), /unreadable answer \(HTTP 500\)/);
-    await postJson(`${simBase}/__sim/faults`, { endpoints: { "transaction-create": { malformed_json: true } } });
-    await expectRejection(() => charge(), /unreadable answer/);
-  });
+  itThrowsOnFaults(() => suite.simUrl, "transaction-create", () => charge(), [
+    ["http500", /unreadable answer \(HTTP 500\)/],
+    ["malformed_json", /unreadable answer/],
+  ]);
 });
-
-async function expectRejection(fn: () => Promise<unknown>, expected: RegExp | (new (...args: any[]) => Error)): Promise<void> {
-  try {
-    await fn();
-  } catch (error) {
-    if (expected instanceof RegExp) expect((error as Error).message).to.match(expected);
-    else expect(error).to.be.instanceOf(expected);
-    return;
-  }
-  expect.fail("expected a rejection");
-}
-
-async function waitUntil(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not reached in time");
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
