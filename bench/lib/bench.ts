@@ -26,6 +26,8 @@ export class Bench {
   readonly shared = new Map<string, unknown>();
   /** set by a scenario that ran the ledger checker and found violations */
   ledgerViolations = 0;
+  /** scenarios that drove orders through the worker's fulfilment this run (the memory scenario names them) */
+  readonly fulfilmentScenarios: string[] = [];
   private storePromise?: Promise<BenchStore>;
   private removeBuild?: () => void;
   private barePromise?: Promise<{ child: Child; url: string }>;

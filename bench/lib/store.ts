@@ -175,6 +175,46 @@ export class BenchStore {
     });
   }
 
+  /**
+   * What the fulfilment scenarios buy: a pulsa-like product whose one variant
+   * is the Digiflazz simulator's ML86 (so the supplier really sells it), a
+   * Tripay QRIS payment method for guests, a deposit at the simulator no run
+   * can spend, and the simulator's pending → final delay at 0 (no artificial delay).
+   */
+  fulfilmentProduct(): Promise<{ variantId: string; paymentMethod: string }> {
+    return this.once("fulfilment-product", async () => {
+      const { services } = this.composition;
+      const admin = { userId: null };
+      const category = await services.catalog.saveCategory(admin, null, { name: "Bench Flow", slug: "bench-flow", type: CategoryType.GAME });
+      const product = await services.catalog.saveProduct(admin, null, {
+        name: "Bench Flow", slug: "bench-flow", categoryId: category.id,
+        inputSchema: [{ key: "phone", label: "Nomor", type: InputFieldType.TEXT, required: true, pattern: "[0-9]{10,13}" }],
+        customerNoTemplate: "{phone}",
+      });
+      const variant = await services.catalog.saveVariant(admin, null, {
+        productId: product.id, name: "86 Diamonds", sku: "FLOW86", kind: FulfilmentKind.SUPPLIER, supplier: "digiflazz", supplierSku: "ML86", costPrice: 19_800, sort: 0,
+      });
+      await services.payments.saveMethod(null, {
+        code: "BENCH_QRIS", gateway: "TRIPAY", channel: "QRIS", displayName: "QRIS", feeFlat: 0, feePercentBp: 0, feeBearer: FeeBearer.MERCHANT,
+        minAmount: 1_000, maxAmount: 5_000_000, active: true, sort: 0,
+      }, null);
+      await this.sim("digiflazz", "/config", { pending_delay_ms: 0 });
+      await this.sim("digiflazz", "/deposit", { deposit: 1_000_000_000_000 });
+      return { variantId: variant.id, paymentMethod: "BENCH_QRIS" };
+    });
+  }
+
+  /** POST to a sandbox simulator's control API (/<provider>/__sim<pathname>), hosted by the worker. */
+  async sim<T = any>(provider: string, pathname: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.env.SANDBOX_URL}/${provider}/__sim${pathname}`, {
+      method: body === undefined ? "GET" : "POST",
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`simulator ${provider} ${pathname}: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
+    return (await response.json()) as T;
+  }
+
   /** Signs up over GraphQL (as a buyer would). */
   async register(tag: string): Promise<Member> {
     const data = await this.gql(`mutation ($input: RegisterInput!) { register(input: $input) { accessToken account { id } } }`, {

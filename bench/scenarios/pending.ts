@@ -9,20 +9,8 @@ import type { Scenario } from "../lib/bench";
  * set to 0 by whoever measures SN latency.
  */
 
-export const guestFlow: Scenario = {
-  name: "guest-flow",
-  title: "full guest flow, 1,000 orders, with SN push latency",
-  pendingTargets: ["1,000 guest orders end to end", "SN push latency"],
-};
-
 export const subscriptions: Scenario = {
   name: "subscriptions",
   title: "2,000 subscribed WebSocket clients",
   pendingTargets: ["2,000 subscribed sockets"],
-};
-
-export const supplierWorker: Scenario = {
-  name: "supplier-worker",
-  title: "supplier worker throughput",
-  pendingTargets: ["supplier purchases per second"],
 };
