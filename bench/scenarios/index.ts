@@ -4,7 +4,7 @@ import { listing } from "./listing";
 import { listingCached } from "./listing-cached";
 import { checkout } from "./checkout";
 import { hotWallet } from "./hot-wallet";
-import { subscriptions } from "./pending";
+import { subscriptions } from "./subscriptions";
 import { guestFlow } from "./guest-flow";
 import { supplierWorker } from "./supplier-worker";
 import { memory } from "./memory";
