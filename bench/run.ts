@@ -61,7 +61,7 @@ function parseArgs(argv: string[]): Options {
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   if (options.list) {
-    for (const scenario of SCENARIOS) console.log(`${scenario.name.padEnd(16)} ${scenario.run ? "" : "(not yet measured) "}${scenario.title}`);
+    for (const scenario of SCENARIOS) console.log(`${scenario.name.padEnd(16)} ${scenario.title}`);
     return 0;
   }
   const selected = SCENARIOS.filter((scenario) => options.only.length === 0 || options.only.includes(scenario.name));
@@ -80,10 +80,6 @@ async function main(): Promise<number> {
   let crashed = 0;
   try {
     for (const scenario of selected) {
-      if (!scenario.run) {
-        for (const target of scenario.pendingTargets ?? [scenario.title]) rows.push({ scenario: scenario.name, measure: target, target: scenario.title, verdict: "NOT YET MEASURED" });
-        continue;
-      }
       log(`scenario ${scenario.name}: ${scenario.title}`);
       const t0 = Date.now();
       try {

@@ -9,10 +9,8 @@ export interface Scenario {
   name: string;
   /** What it measures, one line (shown by --list). */
   title: string;
-  /** Runs it and answers its table rows. Absent: listed as "not yet measured". */
-  run?(bench: Bench): Promise<Row[]>;
-  /** The targets of a scenario not written yet (one "not yet measured" row each). */
-  pendingTargets?: string[];
+  /** Runs it and answers its table rows. */
+  run(bench: Bench): Promise<Row[]>;
 }
 
 export interface Measured extends LoadResult {
