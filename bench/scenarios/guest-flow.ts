@@ -18,7 +18,7 @@ const LOAD_P50_MS = 10;
 const LOAD_P99_MS = 50;
 const IDLE_P99_MS = 15;
 /** a store this far behind the target stops getting new orders, so the scenario stays within its 2 minutes */
-const ISSUE_BUDGET_MS = 4 * ALL_WITHIN_S * 1000;
+const ISSUE_BUDGET_MS = 3 * ALL_WITHIN_S * 1000;
 /** how long after its payment an order may take to reach SUCCESS before it counts as lost */
 const SUCCESS_DEADLINE_MS = 30_000;
 

@@ -7,7 +7,7 @@ import type { BenchStore } from "../lib/store";
 const TARGET = 200;
 const ORDERS = 1000;
 const WARMUP_ORDERS = 100;
-const DEADLINE_MS = 60_000;
+const DEADLINE_MS = 40_000;
 
 /**
  * PAID → SUCCESS through the one worker process and the Digiflazz simulator
