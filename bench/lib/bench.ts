@@ -36,8 +36,8 @@ export class Bench {
     readonly database: string,
     /** run the API and worker from sources under ts-node instead of a compiled build */
     readonly tsNode: boolean,
-    /** node flags for the API process (e.g. --cpu-prof --cpu-prof-dir=...) */
-    readonly apiFlags: string[],
+    /** node flags for the API and worker processes (e.g. --cpu-prof --cpu-prof-dir=...) */
+    readonly nodeFlags: string[],
     readonly log: (message: string) => void,
   ) {}
 
@@ -51,7 +51,7 @@ export class Bench {
         main = [build.main];
       }
       this.log(`starting the store on database ${this.database} (API and worker processes, ${this.tsNode ? "ts-node" : "compiled"})`);
-      const store = await BenchStore.start(this.database, main, this.apiFlags);
+      const store = await BenchStore.start(this.database, main, this.nodeFlags);
       this.log(`store up: ${store.url}`);
       return store;
     })();

@@ -68,13 +68,13 @@ export class BenchStore {
     readonly composition: Composition,
     private readonly apiPort: number,
     private readonly main: string[],
-    /** node flags of the API process only, e.g. --cpu-prof */
-    private readonly apiFlags: string[],
+    /** node flags of the API and worker processes, e.g. --cpu-prof */
+    private readonly nodeFlags: string[],
   ) {
     this.url = `http://127.0.0.1:${apiPort}`;
   }
 
-  static async start(database: string, main: string[], apiFlags: string[] = [], prefix = database): Promise<BenchStore> {
+  static async start(database: string, main: string[], nodeFlags: string[] = [], prefix = database): Promise<BenchStore> {
     const [apiPort, sandboxPort] = [await freePort(), await freePort()];
     const env = {
       ...storeEnv(database, prefix),
@@ -87,8 +87,8 @@ export class BenchStore {
     const infra = await Infrastructure.connect(config, createLogger({ level: "error", format: "json" }), { recreateDatabase: true });
     const composition = await compose(infra, { baseUrl: env.SANDBOX_URL, storeUrl: () => env.PUBLIC_URL });
     await infra.migrate();
-    const store = new BenchStore(database, env, infra, composition, apiPort, main, apiFlags);
-    store.worker = Child.node("worker", main, { ...env, APP_ROLE: "worker", SANDBOX_SIMULATORS: "true", PORT: String(apiPort) });
+    const store = new BenchStore(database, env, infra, composition, apiPort, main, nodeFlags);
+    store.worker = Child.node("worker", [...nodeFlags, ...main], { ...env, APP_ROLE: "worker", SANDBOX_SIMULATORS: "true", PORT: String(apiPort) });
     await store.worker.waitForLine(/Lapak worker is up/);
     await store.startApi();
     await sleep(IDLE_SETTLE_MS);
@@ -99,7 +99,7 @@ export class BenchStore {
 
   /** a profiled process writes its profile when it exits by itself: give it the whole shutdown timeout */
   private get apiStopGraceMs(): number {
-    return this.apiFlags.length > 0 ? 20_000 : API_STOP_GRACE_MS;
+    return this.nodeFlags.length > 0 ? 20_000 : API_STOP_GRACE_MS;
   }
 
   get graphqlUrl(): string {
@@ -111,7 +111,7 @@ export class BenchStore {
     const settings = JSON.stringify(extra);
     if (this.api?.alive && settings === this.apiSettings) return this.api;
     if (this.api?.alive) await this.api.stop(this.apiStopGraceMs);
-    this.api = Child.node(`api${Object.keys(extra).length ? ` ${settings}` : ""}`, [...this.apiFlags, ...this.main], { ...this.env, ...extra, APP_ROLE: "api", PORT: String(this.apiPort), SANDBOX_SIMULATORS: "false" });
+    this.api = Child.node(`api${Object.keys(extra).length ? ` ${settings}` : ""}`, [...this.nodeFlags, ...this.main], { ...this.env, ...extra, APP_ROLE: "api", PORT: String(this.apiPort), SANDBOX_SIMULATORS: "false" });
     this.apiSettings = settings;
     this.apiProcesses.push(this.api);
     await this.api.waitForHttp(`${this.url}/ready`);
