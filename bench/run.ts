@@ -11,7 +11,7 @@
  *   npm run bench -- --seconds 20          measured seconds per load (default 10)
  *   npm run bench -- --warmup 5            warm-up seconds before each (default 3)
  *   npm run bench -- --ts-node             run the API and worker from sources (default: compiled, as start:prod)
- *   npm run bench -- --cpu-prof            write a CPU profile of each API process to bench/results/profiles/
+ *   npm run bench -- --cpu-prof            write a CPU profile of each API and worker process to bench/results/profiles/
  *   npm run bench -- --list                the scenarios
  */
 import "reflect-metadata";
@@ -61,7 +61,7 @@ function parseArgs(argv: string[]): Options {
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   if (options.list) {
-    for (const scenario of SCENARIOS) console.log(`${scenario.name.padEnd(16)} ${scenario.run ? "" : "(not yet measured) "}${scenario.title}`);
+    for (const scenario of SCENARIOS) console.log(`${scenario.name.padEnd(16)} ${scenario.title}`);
     return 0;
   }
   const selected = SCENARIOS.filter((scenario) => options.only.length === 0 || options.only.includes(scenario.name));
@@ -69,8 +69,8 @@ async function main(): Promise<number> {
   const log = (message: string) => console.error(`[${((Date.now() - started.getTime()) / 1000).toFixed(0).padStart(4)}s] ${message}`);
   const database = process.env.BENCH_DATABASE ?? "lapak_bench";
   if (!/^lapak_bench\w*$/.test(database)) throw new Error(`BENCH_DATABASE must start with lapak_bench (the bench drops and recreates it): ${database}`);
-  const apiFlags = options.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${path.join(ROOT, "bench", "results", "profiles")}`] : [];
-  const bench = new Bench(options.seconds, options.warmup, database, options.tsNode, apiFlags, log);
+  const nodeFlags = options.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${path.join(ROOT, "bench", "results", "profiles")}`] : [];
+  const bench = new Bench(options.seconds, options.warmup, database, options.tsNode, nodeFlags, log);
   const stop = () => void bench.close().finally(() => process.exit(130));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
@@ -80,10 +80,6 @@ async function main(): Promise<number> {
   let crashed = 0;
   try {
     for (const scenario of selected) {
-      if (!scenario.run) {
-        for (const target of scenario.pendingTargets ?? [scenario.title]) rows.push({ scenario: scenario.name, measure: target, target: scenario.title, verdict: "NOT YET MEASURED" });
-        continue;
-      }
       log(`scenario ${scenario.name}: ${scenario.title}`);
       const t0 = Date.now();
       try {

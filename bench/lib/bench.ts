@@ -9,10 +9,8 @@ export interface Scenario {
   name: string;
   /** What it measures, one line (shown by --list). */
   title: string;
-  /** Runs it and answers its table rows. Absent: listed as "not yet measured". */
-  run?(bench: Bench): Promise<Row[]>;
-  /** The targets of a scenario not written yet (one "not yet measured" row each). */
-  pendingTargets?: string[];
+  /** Runs it and answers its table rows. */
+  run(bench: Bench): Promise<Row[]>;
 }
 
 export interface Measured extends LoadResult {
@@ -26,6 +24,8 @@ export class Bench {
   readonly shared = new Map<string, unknown>();
   /** set by a scenario that ran the ledger checker and found violations */
   ledgerViolations = 0;
+  /** scenarios that drove orders through the worker's fulfilment this run (the memory scenario names them) */
+  readonly fulfilmentScenarios: string[] = [];
   private storePromise?: Promise<BenchStore>;
   private removeBuild?: () => void;
   private barePromise?: Promise<{ child: Child; url: string }>;
@@ -36,8 +36,8 @@ export class Bench {
     readonly database: string,
     /** run the API and worker from sources under ts-node instead of a compiled build */
     readonly tsNode: boolean,
-    /** node flags for the API process (e.g. --cpu-prof --cpu-prof-dir=...) */
-    readonly apiFlags: string[],
+    /** node flags for the API and worker processes (e.g. --cpu-prof --cpu-prof-dir=...) */
+    readonly nodeFlags: string[],
     readonly log: (message: string) => void,
   ) {}
 
@@ -51,7 +51,7 @@ export class Bench {
         main = [build.main];
       }
       this.log(`starting the store on database ${this.database} (API and worker processes, ${this.tsNode ? "ts-node" : "compiled"})`);
-      const store = await BenchStore.start(this.database, main, this.apiFlags);
+      const store = await BenchStore.start(this.database, main, this.nodeFlags);
       this.log(`store up: ${store.url}`);
       return store;
     })();

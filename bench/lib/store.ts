@@ -68,13 +68,13 @@ export class BenchStore {
     readonly composition: Composition,
     private readonly apiPort: number,
     private readonly main: string[],
-    /** node flags of the API process only, e.g. --cpu-prof */
-    private readonly apiFlags: string[],
+    /** node flags of the API and worker processes, e.g. --cpu-prof */
+    private readonly nodeFlags: string[],
   ) {
     this.url = `http://127.0.0.1:${apiPort}`;
   }
 
-  static async start(database: string, main: string[], apiFlags: string[] = [], prefix = database): Promise<BenchStore> {
+  static async start(database: string, main: string[], nodeFlags: string[] = [], prefix = database): Promise<BenchStore> {
     const [apiPort, sandboxPort] = [await freePort(), await freePort()];
     const env = {
       ...storeEnv(database, prefix),
@@ -87,8 +87,8 @@ export class BenchStore {
     const infra = await Infrastructure.connect(config, createLogger({ level: "error", format: "json" }), { recreateDatabase: true });
     const composition = await compose(infra, { baseUrl: env.SANDBOX_URL, storeUrl: () => env.PUBLIC_URL });
     await infra.migrate();
-    const store = new BenchStore(database, env, infra, composition, apiPort, main, apiFlags);
-    store.worker = Child.node("worker", main, { ...env, APP_ROLE: "worker", SANDBOX_SIMULATORS: "true", PORT: String(apiPort) });
+    const store = new BenchStore(database, env, infra, composition, apiPort, main, nodeFlags);
+    store.worker = Child.node("worker", [...nodeFlags, ...main], { ...env, APP_ROLE: "worker", SANDBOX_SIMULATORS: "true", PORT: String(apiPort) });
     await store.worker.waitForLine(/Lapak worker is up/);
     await store.startApi();
     await sleep(IDLE_SETTLE_MS);
@@ -99,7 +99,7 @@ export class BenchStore {
 
   /** a profiled process writes its profile when it exits by itself: give it the whole shutdown timeout */
   private get apiStopGraceMs(): number {
-    return this.apiFlags.length > 0 ? 20_000 : API_STOP_GRACE_MS;
+    return this.nodeFlags.length > 0 ? 20_000 : API_STOP_GRACE_MS;
   }
 
   get graphqlUrl(): string {
@@ -111,7 +111,7 @@ export class BenchStore {
     const settings = JSON.stringify(extra);
     if (this.api?.alive && settings === this.apiSettings) return this.api;
     if (this.api?.alive) await this.api.stop(this.apiStopGraceMs);
-    this.api = Child.node(`api${Object.keys(extra).length ? ` ${settings}` : ""}`, [...this.apiFlags, ...this.main], { ...this.env, ...extra, APP_ROLE: "api", PORT: String(this.apiPort), SANDBOX_SIMULATORS: "false" });
+    this.api = Child.node(`api${Object.keys(extra).length ? ` ${settings}` : ""}`, [...this.nodeFlags, ...this.main], { ...this.env, ...extra, APP_ROLE: "api", PORT: String(this.apiPort), SANDBOX_SIMULATORS: "false" });
     this.apiSettings = settings;
     this.apiProcesses.push(this.api);
     await this.api.waitForHttp(`${this.url}/ready`);
@@ -173,6 +173,46 @@ export class BenchStore {
       }, null);
       return { variantId: variant.id };
     });
+  }
+
+  /**
+   * What the fulfilment scenarios buy: a pulsa-like product whose one variant
+   * is the Digiflazz simulator's ML86 (so the supplier really sells it), a
+   * Tripay QRIS payment method for guests, a deposit at the simulator no run
+   * can spend, and the simulator's pending → final delay at 0 (no artificial delay).
+   */
+  fulfilmentProduct(): Promise<{ variantId: string; paymentMethod: string }> {
+    return this.once("fulfilment-product", async () => {
+      const { services } = this.composition;
+      const admin = { userId: null };
+      const category = await services.catalog.saveCategory(admin, null, { name: "Bench Flow", slug: "bench-flow", type: CategoryType.GAME });
+      const product = await services.catalog.saveProduct(admin, null, {
+        name: "Bench Flow", slug: "bench-flow", categoryId: category.id,
+        inputSchema: [{ key: "phone", label: "Nomor", type: InputFieldType.TEXT, required: true, pattern: "[0-9]{10,13}" }],
+        customerNoTemplate: "{phone}",
+      });
+      const variant = await services.catalog.saveVariant(admin, null, {
+        productId: product.id, name: "86 Diamonds", sku: "FLOW86", kind: FulfilmentKind.SUPPLIER, supplier: "digiflazz", supplierSku: "ML86", costPrice: 19_800, sort: 0,
+      });
+      await services.payments.saveMethod(null, {
+        code: "BENCH_QRIS", gateway: "TRIPAY", channel: "QRIS", displayName: "QRIS", feeFlat: 0, feePercentBp: 0, feeBearer: FeeBearer.MERCHANT,
+        minAmount: 1_000, maxAmount: 5_000_000, active: true, sort: 0,
+      }, null);
+      await this.sim("digiflazz", "/config", { pending_delay_ms: 0 });
+      await this.sim("digiflazz", "/deposit", { deposit: 1_000_000_000_000 });
+      return { variantId: variant.id, paymentMethod: "BENCH_QRIS" };
+    });
+  }
+
+  /** POST to a sandbox simulator's control API (/<provider>/__sim<pathname>), hosted by the worker. */
+  async sim<T = any>(provider: string, pathname: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.env.SANDBOX_URL}/${provider}/__sim${pathname}`, {
+      method: body === undefined ? "GET" : "POST",
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`simulator ${provider} ${pathname}: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
+    return (await response.json()) as T;
   }
 
   /** Signs up over GraphQL (as a buyer would). */

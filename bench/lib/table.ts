@@ -1,5 +1,5 @@
-/** PASS / MISS against a target; INFO for context rows; NOT YET MEASURED for scenarios still to come. */
-export type Verdict = "PASS" | "MISS" | "INFO" | "NOT YET MEASURED" | "FAILED";
+/** PASS / MISS against a target; INFO for context rows; FAILED when a scenario could not run. */
+export type Verdict = "PASS" | "MISS" | "INFO" | "FAILED";
 
 /** One line of the results table (and of the JSON file). */
 export interface Row {

@@ -4,7 +4,9 @@ import { listing } from "./listing";
 import { listingCached } from "./listing-cached";
 import { checkout } from "./checkout";
 import { hotWallet } from "./hot-wallet";
-import { guestFlow, subscriptions, supplierWorker } from "./pending";
+import { subscriptions } from "./subscriptions";
+import { guestFlow } from "./guest-flow";
+import { supplierWorker } from "./supplier-worker";
 import { memory } from "./memory";
 
 /** Every scenario of `npm run bench`, in the order they run (memory last: it reads the run's peaks). */
