@@ -20,6 +20,8 @@ export type Viewer =
       customerType?: "RETAIL" | "RESELLER";
     };
 
+export type UserViewer = Extract<Viewer, { kind: "user" }>;
+
 export const GUEST: Viewer = { kind: "guest" };
 
 /** Per-request DataLoaders, created on first use so a module owns its own loaders. */

@@ -3,7 +3,7 @@ import { ulid } from "ulid";
 import { sharedStore } from "../helpers/store";
 import { serveWithTestViewers, type ViewerServer } from "../helpers/viewers";
 import { gql } from "../helpers/graphql";
-import { currentScope } from "../../src/core/request-context";
+import { countRequestStatements } from "../helpers/statements";
 import { CatalogCache, loadCatalogCacheTtl } from "../../src/modules/catalog/catalog-cache";
 import { CategoryType, FulfilmentKind } from "../../src/modules/catalog/catalog.enums";
 import { ADMIN, gameFixture } from "./fixtures";
@@ -37,24 +37,7 @@ describe("The public product listing", function () {
   });
   after(() => api.stop());
 
-  async function countStatements(run: () => Promise<unknown>): Promise<number> {
-    const { dataSource } = (await sharedStore()).infra;
-    const logger = dataSource.logger;
-    const original = logger.logQuery.bind(logger);
-    let count = 0;
-    logger.logQuery = (...args: Parameters<typeof logger.logQuery>) => {
-      // only statements of an HTTP request: the worker's repeatable jobs share this DataSource
-      const scope = currentScope();
-      if (scope && !scope.jobId) count += 1;
-      return original(...args);
-    };
-    try {
-      await run();
-    } finally {
-      logger.logQuery = original;
-    }
-    return count;
-  }
+  const countStatements = async (run: () => Promise<unknown>) => countRequestStatements((await sharedStore()).infra.dataSource, run);
 
   it("costs the same small number of SQL statements at 10, 50 and 100 products per page (cold cache)", async () => {
     const counts: number[] = [];

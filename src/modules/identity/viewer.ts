@@ -1,5 +1,5 @@
 import { unauthenticated, type AppError } from "../../core/errors";
-import type { Viewer } from "../../core/context";
+import type { UserViewer } from "../../core/context";
 import { Role } from "./role";
 import type { User } from "./user.entity";
 
@@ -7,7 +7,7 @@ import type { User } from "./user.entity";
 export function viewerOf(
   user: User,
   how: { via: "session"; sessionId: string; expiresAt?: number } | { via: "api-token"; tokenId: string; scopes: readonly string[] },
-): Viewer {
+): UserViewer {
   return {
     kind: "user",
     userId: user.id,
