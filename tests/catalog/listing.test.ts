@@ -4,6 +4,7 @@ import { sharedStore } from "../helpers/store";
 import { serveWithTestViewers, type ViewerServer } from "../helpers/viewers";
 import { gql } from "../helpers/graphql";
 import { countRequestStatements } from "../helpers/statements";
+import { registerAccount } from "../helpers/identity";
 import { CatalogCache, loadCatalogCacheTtl } from "../../src/modules/catalog/catalog-cache";
 import { CategoryType, FulfilmentKind } from "../../src/modules/catalog/catalog.enums";
 import { ADMIN, gameFixture } from "./fixtures";
@@ -59,6 +60,20 @@ describe("The public product listing", function () {
     expect(counts).to.deep.equal([counts[0], counts[0], counts[0]]);
     // warm: the same page again comes from Redis
     expect(await countStatements(() => gql(api.url, LISTING, { first: 100, filter: { categorySlug } }, "member"))).to.equal(0);
+  });
+
+  it("costs at most 4 statements end to end for a signed-in member, sign-in included (session verified before)", async () => {
+    const store = await sharedStore();
+    const member = await registerAccount(store.url!, "lister");
+    await gql(store.url!, "{ serverInfo { name } }", {}, member.accessToken);
+    for (const first of [10, 100]) {
+      await api.services.catalogCache.invalidate();
+      const count = await countStatements(async () => {
+        const response = await gql(store.url!, LISTING, { first, filter: { categorySlug } }, member.accessToken);
+        expect(response.data!.products.items).to.have.length(first);
+      });
+      expect(count, `${first} per page`).to.be.at.most(4);
+    }
   });
 
   it("pages with a cursor through every product exactly once", async () => {
