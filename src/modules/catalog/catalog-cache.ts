@@ -28,7 +28,7 @@ export function loadCatalogCacheTtl(source: NodeJS.ProcessEnv = process.env): nu
  */
 export class CatalogCache {
   private readonly versions = new WeakMap<RequestScope, Promise<string>>();
-  private local = { version: -1, entries: new Map<string, { value: unknown; until: number }>() };
+  private local = { version: "", entries: new Map<string, { value: unknown; until: number }>() };
 
   constructor(
     private readonly redis: Redis,
@@ -45,15 +45,21 @@ export class CatalogCache {
     const scope = currentScope();
     let version = scope && this.versions.get(scope);
     if (!version) {
-      version = this.redis.get(this.versionKey).then((value) => value ?? "0");
+      version = this.redis.get(this.versionKey).then((value) => this.seen(value ?? "0"));
       if (scope) this.versions.set(scope, version);
     }
     return version;
   }
 
+  /** A version read just now replaces this process's copy when it differs (a bump, or Redis restarted empty). */
+  private seen(version: string): string {
+    if (version !== this.local.version) this.local = { version, entries: new Map() };
+    return version;
+  }
+
   /** Call after the change has committed. */
   async invalidate(): Promise<void> {
-    const version = String(await this.redis.incr(this.versionKey));
+    const version = this.seen(String(await this.redis.incr(this.versionKey)));
     const scope = currentScope();
     if (scope) this.versions.set(scope, Promise.resolve(version)); // this request's later reads see its own change
   }
@@ -114,11 +120,9 @@ export class CatalogCache {
     return values;
   }
 
-  /** This process's values of `version`; undefined when a newer version has been seen (a late request). */
+  /** This process's values of `version`; undefined for a request that read an older version. */
   private localEntries(version: string): Map<string, { value: unknown; until: number }> | undefined {
-    const number = Number(version);
-    if (number > this.local.version) this.local = { version: number, entries: new Map() };
-    return number === this.local.version ? this.local.entries : undefined;
+    return version === this.local.version ? this.local.entries : undefined;
   }
 
   private remember(local: Map<string, { value: unknown; until: number }> | undefined, name: string, value: unknown): void {
