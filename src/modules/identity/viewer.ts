@@ -6,7 +6,7 @@ import type { User } from "./user.entity";
 /** The viewer of a user loaded with level and roles. */
 export function viewerOf(
   user: User,
-  how: { via: "session"; sessionId: string; expiresAt?: number } | { via: "api-token"; tokenId: string; scopes: readonly string[] },
+  how: { via: "session"; sessionId: string } | { via: "api-token"; tokenId: string; scopes: readonly string[] },
 ): UserViewer {
   return {
     kind: "user",
