@@ -48,14 +48,16 @@ export const listing: Scenario = {
   },
 };
 
-/** SQL statements of one listing request (cold cache, real sign-in) at 10, 50 and 100 per page. */
+/** SQL statements of one listing request (cold catalog cache, real sign-in, session verified before) at 10, 50 and 100 per page. */
 async function statementRow(store: BenchStore, token: string): Promise<Row> {
   const cold = () => store.composition.services.catalogCache.invalidate();
   const listed = (status: number, text: string) => listingOutcome(status, text) === "ok";
   const sizes = [10, 50, 100];
-  const [auth, ...totals] = await countStatements(store, [
-    // the same member on a query that reads nothing: what signing in costs
-    { body: graphqlBody("{ serverInfo { name } }"), token, ok: (status, text) => status === 200 && !text.includes('"errors"') },
+  // the same member on a query that reads nothing: what signing in costs, first and then from the session cache
+  const ping = { body: graphqlBody("{ serverInfo { name } }"), token, ok: (status: number, text: string) => status === 200 && !text.includes('"errors"') };
+  const [firstAuth, auth, ...totals] = await countStatements(store, [
+    ping,
+    ping,
     ...sizes.map((first) => ({ body: listingBody(first), token, ok: listed, before: cold })),
   ]);
   const constant = totals.every((total) => total === totals[0]);
@@ -66,6 +68,6 @@ async function statementRow(store: BenchStore, token: string): Promise<Row> {
     errors: "0",
     target: `constant, <= ${MAX_STATEMENTS}`,
     verdict: verdict(constant && totals[0] <= MAX_STATEMENTS),
-    note: `total ${totals.join("/")} = signing in the member ${auth} + listing ${totals.map((total) => total - auth).join("/")}`,
+    note: `total ${totals.join("/")} = signing in the member ${auth} (${firstAuth} on its first request) + listing ${totals.map((total) => total - auth).join("/")}`,
   };
 }

@@ -20,11 +20,21 @@ export type Viewer =
       customerType?: "RETAIL" | "RESELLER";
     };
 
+export type UserViewer = Extract<Viewer, { kind: "user" }>;
+
 export const GUEST: Viewer = { kind: "guest" };
 
 /** Per-request DataLoaders, created on first use so a module owns its own loaders. */
 export class LoaderCache {
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
+  private readonly values = new Map<string, Promise<unknown>>();
+
+  /** One value per request (e.g. a small table read whole), loaded on first use. */
+  once<T>(name: string, load: () => Promise<T>): Promise<T> {
+    let value = this.values.get(name);
+    if (!value) this.values.set(name, (value = load()));
+    return value as Promise<T>;
+  }
 
   get<K, V>(name: string, create: () => DataLoader<K, V>): DataLoader<K, V> {
     let loader = this.loaders.get(name);

@@ -6,7 +6,7 @@ import express, { type Request, type Response, type NextFunction, type Router } 
 import { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { WebSocketServer, type WebSocket } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import { GraphQLError, OperationTypeNode, getOperationAST, parse, specifiedRules, validate, type GraphQLSchema } from "graphql";
@@ -85,6 +85,8 @@ export class HttpServer {
       plugins: [
         ApolloServerPluginDrainHttpServer({ httpServer: this.server }),
         ApolloServerPluginLandingPageDisabled(),
+        // no cache hints are used; the default plugin instruments every field of every response
+        ApolloServerPluginCacheControlDisabled(),
         { serverWillStart: async () => ({ drainServer: async () => this.disposeWs?.() }) },
       ],
     });
@@ -119,11 +121,14 @@ export class HttpServer {
       const incoming = headerValue(req.headers["x-request-id"]);
       const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
       res.setHeader("x-request-id", requestId);
-      const started = process.hrtime.bigint();
-      res.on("finish", () => {
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        logger.http("request", { requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 });
-      });
+      // winston formats a line before its level filter drops it: skip the access line when it would be dropped
+      if (logger.isLevelEnabled("http")) {
+        const started = process.hrtime.bigint();
+        res.on("finish", () => {
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          logger.http("request", { requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 });
+        });
+      }
       runInScope({ requestId }, next);
     });
 

@@ -1,6 +1,6 @@
 import { GraphQLError, type GraphQLSchema } from "graphql";
-import { deny, shield, type IRules } from "graphql-shield";
-import { applyMiddleware } from "graphql-middleware";
+import { allow, deny, shield, type IRules } from "graphql-shield";
+import { applyMiddleware, type IMiddlewareTypeMap } from "graphql-middleware";
 
 /** A graphql-shield rule (allow, deny, rule(), and(), ...). */
 export type ShieldRule = NonNullable<NonNullable<Parameters<typeof shield>[1]>["fallbackRule"]>;
@@ -32,12 +32,27 @@ function isFieldMap(value: unknown): value is Record<string, ShieldRule> {
   return typeof value === "object" && value !== null && value.constructor === Object;
 }
 
-/** Deny by default: a field or type with no rule is FORBIDDEN. */
+/** The rule graphql-shield applies to a field: its own, else its type's "*" or type-wide rule, else deny. */
+export function ruleFor(permissions: PermissionMap, type: string, field: string): ShieldRule {
+  const rules = permissions[type];
+  if (rules === undefined) return deny;
+  if (!isFieldMap(rules)) return rules;
+  return rules[field] ?? rules["*"] ?? deny;
+}
+
+/**
+ * Deny by default: a field or type with no rule is FORBIDDEN. graphql-shield
+ * wraps every field in an async middleware, even `allow` ones; a listing page
+ * has ~950 such fields, so public fields are left unwrapped (nothing to check).
+ */
 export function applyPermissions(schema: GraphQLSchema, permissions: PermissionMap): GraphQLSchema {
   const middleware = shield(permissions as IRules, {
     fallbackRule: deny,
     allowExternalErrors: true,
     fallbackError: () => new GraphQLError("Forbidden", { extensions: { code: "FORBIDDEN" } }),
-  });
+  }).generate(schema) as IMiddlewareTypeMap;
+  for (const [type, fields] of Object.entries(middleware) as [string, Record<string, unknown>][]) {
+    for (const field of Object.keys(fields)) if (ruleFor(permissions, type, field) === allow) delete fields[field];
+  }
   return applyMiddleware(schema, middleware);
 }

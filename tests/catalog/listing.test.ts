@@ -3,7 +3,8 @@ import { ulid } from "ulid";
 import { sharedStore } from "../helpers/store";
 import { serveWithTestViewers, type ViewerServer } from "../helpers/viewers";
 import { gql } from "../helpers/graphql";
-import { currentScope } from "../../src/core/request-context";
+import { countRequestStatements } from "../helpers/statements";
+import { registerAccount } from "../helpers/identity";
 import { CatalogCache, loadCatalogCacheTtl } from "../../src/modules/catalog/catalog-cache";
 import { CategoryType, FulfilmentKind } from "../../src/modules/catalog/catalog.enums";
 import { ADMIN, gameFixture } from "./fixtures";
@@ -37,24 +38,7 @@ describe("The public product listing", function () {
   });
   after(() => api.stop());
 
-  async function countStatements(run: () => Promise<unknown>): Promise<number> {
-    const { dataSource } = (await sharedStore()).infra;
-    const logger = dataSource.logger;
-    const original = logger.logQuery.bind(logger);
-    let count = 0;
-    logger.logQuery = (...args: Parameters<typeof logger.logQuery>) => {
-      // only statements of an HTTP request: the worker's repeatable jobs share this DataSource
-      const scope = currentScope();
-      if (scope && !scope.jobId) count += 1;
-      return original(...args);
-    };
-    try {
-      await run();
-    } finally {
-      logger.logQuery = original;
-    }
-    return count;
-  }
+  const countStatements = async (run: () => Promise<unknown>) => countRequestStatements((await sharedStore()).infra.dataSource, run);
 
   it("costs the same small number of SQL statements at 10, 50 and 100 products per page (cold cache)", async () => {
     const counts: number[] = [];
@@ -76,6 +60,20 @@ describe("The public product listing", function () {
     expect(counts).to.deep.equal([counts[0], counts[0], counts[0]]);
     // warm: the same page again comes from Redis
     expect(await countStatements(() => gql(api.url, LISTING, { first: 100, filter: { categorySlug } }, "member"))).to.equal(0);
+  });
+
+  it("costs at most 4 statements end to end for a signed-in member, sign-in included (session verified before)", async () => {
+    const store = await sharedStore();
+    const member = await registerAccount(store.url!, "lister");
+    await gql(store.url!, "{ serverInfo { name } }", {}, member.accessToken);
+    for (const first of [10, 100]) {
+      await api.services.catalogCache.invalidate();
+      const count = await countStatements(async () => {
+        const response = await gql(store.url!, LISTING, { first, filter: { categorySlug } }, member.accessToken);
+        expect(response.data!.products.items).to.have.length(first);
+      });
+      expect(count, `${first} per page`).to.be.at.most(4);
+    }
   });
 
   it("pages with a cursor through every product exactly once", async () => {

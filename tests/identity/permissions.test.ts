@@ -1,9 +1,11 @@
 import { expect } from "chai";
-import { isObjectType } from "graphql";
+import { buildSchema, execute, isObjectType, parse } from "graphql";
+import { allow, deny } from "graphql-shield";
 import { createPubSub } from "@graphql-yoga/subscription";
 import type { RunningStore } from "../../src/boot";
 import { allPermissions } from "../../src/composition-root";
 import { buildAppSchema } from "../../src/schema";
+import { applyPermissions, ruleFor } from "../../src/core/permissions";
 import { errorCode, gql } from "../helpers/graphql";
 import { sharedStore } from "../helpers/store";
 import { grantRoles, registerAccount, registerAdmin, type TestAccount } from "../helpers/identity";
@@ -33,6 +35,45 @@ describe("Permissions: deny by default, a rule for everything", () => {
     // and the map names nothing the schema does not have (a typo would silently leave the real field denied)
     const stale = Object.keys(permissions).filter((name) => !schema.getType(name));
     expect(stale).to.deep.equal([]);
+  });
+
+  it("every field whose rule is not isPublic keeps shield's check; only isPublic fields are served unwrapped", async () => {
+    const schema = await buildAppSchema({ pubSub: createPubSub() });
+    const permissions = allPermissions();
+    const served = applyPermissions(schema, permissions);
+    const unchecked: string[] = [];
+    const wrappedPublic: string[] = [];
+    let publicFields = 0;
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith("__")) continue;
+      const servedFields = (served.getType(type.name) as typeof type).getFields();
+      for (const [name, field] of Object.entries(type.getFields())) {
+        const wrapped = servedFields[name].resolve !== field.resolve;
+        if (ruleFor(permissions, type.name, name) === allow) {
+          publicFields += 1;
+          if (wrapped) wrappedPublic.push(`${type.name}.${name}`);
+        } else if (!wrapped) unchecked.push(`${type.name}.${name}`);
+      }
+    }
+    expect(unchecked, "fields with a rule that shield does not check").to.deep.equal([]);
+    expect(wrappedPublic).to.deep.equal([]);
+    expect(publicFields).to.be.greaterThan(100);
+  });
+
+  it("resolves rules as graphql-shield does: a field's own, else the type's \"*\" or type-wide rule, else deny", async () => {
+    const schema = buildSchema(`
+      type Query { open: String secret: String unlisted: String item: Item other: Other whole: Whole }
+      type Item { name: String cost: Int }
+      type Other { x: String }
+      type Whole { y: String }
+    `);
+    const served = applyPermissions(schema, { Query: { open: allow, secret: deny, item: allow, other: allow, whole: allow }, Item: { "*": allow, cost: deny }, Whole: allow });
+    const rootValue = { open: "o", secret: "s", unlisted: "u", item: { name: "n", cost: 1 }, other: { x: "x" }, whole: { y: "y" } };
+    const result = await execute({ schema: served, document: parse("{ open secret unlisted item { name cost } other { x } whole { y } }"), rootValue, contextValue: {} });
+    expect(result.data).to.deep.equal({ open: "o", secret: null, unlisted: null, item: { name: "n", cost: null }, other: { x: null }, whole: { y: "y" } });
+    expect(result.errors!.map((error) => `${error.path!.join(".")} ${error.extensions.code}`).sort()).to.deep.equal([
+      "item.cost FORBIDDEN", "other.x FORBIDDEN", "secret FORBIDDEN", "unlisted FORBIDDEN",
+    ]);
   });
 
   describe("over HTTP", () => {

@@ -26,14 +26,15 @@ export class CatalogResolver {
   }
 
   @Query(() => ProductConnection, { description: "Active products; page with `first` and the previous page's `endCursor`" })
-  products(
+  async products(
     @Arg("filter", () => ProductFilterInput, { nullable: true }) filter: ProductFilterInput | null,
     @Arg("first", () => Int, { defaultValue: 20 }) first: number,
     @Arg("after", () => String, { nullable: true }) after: string | null,
     @Arg("sort", () => ProductSort, { defaultValue: ProductSort.FEATURED }) sort: ProductSort,
+    @Ctx() ctx: GraphQLContext,
   ) {
     const { categoryId, categorySlug, type, kind, search } = filter ?? {};
-    return this.catalog.listProducts({ filter: { categoryId, categorySlug, type, kind, search }, first, after, sort });
+    return this.catalog.listProducts({ filter: { categoryId, categorySlug, type, kind, search }, first, after, sort }, await categoriesById(this.catalog, ctx));
   }
 
   @Query(() => ProductGql, { nullable: true })
@@ -104,14 +105,19 @@ export class CatalogResolver {
   }
 }
 
+/** Every category, read once per request: the listing's filter and each product's category. */
+function categoriesById(catalog: CatalogService, ctx: GraphQLContext): Promise<ReadonlyMap<string, CategoryView>> {
+  return ctx.loaders.once("catalog.categoriesById", async () => new Map((await catalog.allCategories()).map((category) => [category.id, category])));
+}
+
 /** Product fields loaded in batches per request (one statement per field per page). */
 @Resolver(() => ProductGql)
 export class ProductFieldsResolver {
   constructor(private readonly catalog: CatalogService) {}
 
   @FieldResolver(() => CategoryGql, { nullable: true })
-  category(@Root() product: ProductView, @Ctx() ctx: GraphQLContext): Promise<CategoryView | null> {
-    return ctx.loaders.get("catalog.categoryById", () => new DataLoader((ids: readonly string[]) => this.catalog.categoriesByIds(ids))).load(product.categoryId);
+  async category(@Root() product: ProductView, @Ctx() ctx: GraphQLContext): Promise<CategoryView | null> {
+    return (await categoriesById(this.catalog, ctx)).get(product.categoryId) ?? null;
   }
 
   @FieldResolver(() => [VariantGql], { description: "sellable variants in display order" })

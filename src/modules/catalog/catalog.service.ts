@@ -77,18 +77,24 @@ export class CatalogService implements CostSource {
 
   // ---- public reads (cached; the cache version is bumped by every change) ----
 
-  listCategories(): Promise<CategoryView[]> {
-    return this.cache.getOrLoad("categories", [], async () =>
-      (await this.dataSource.getRepository(Category).find({ where: { active: true }, order: { sort: "ASC", name: "ASC" } })).map(categoryView),
+  async listCategories(): Promise<CategoryView[]> {
+    return (await this.allCategories()).filter((category) => category.active);
+  }
+
+  /** Every category, inactive ones too (a product links to its category), in display order: a small table, read whole. */
+  allCategories(): Promise<CategoryView[]> {
+    return this.cache.getOrLoad("all-categories", [], async () =>
+      (await this.dataSource.getRepository(Category).find({ order: { sort: "ASC", name: "ASC" } })).map(categoryView),
     );
   }
 
-  listProducts(request: ProductPageRequest): Promise<ProductPage> {
+  /** `categories`: allCategories() by id, which the request has already read for Product.category. */
+  listProducts(request: ProductPageRequest, categories: ReadonlyMap<string, CategoryView>): Promise<ProductPage> {
     if (!Number.isSafeInteger(request.first) || request.first < 1 || request.first > MAX_PAGE) {
       throw badInput(`first must be between 1 and ${MAX_PAGE}`, { field: "first" });
     }
     const cursor = request.after ? decodeCursor(request.after) : null;
-    return this.cache.getOrLoad("products", request, () => this.queryProducts(request, cursor));
+    return this.cache.getOrLoad("products", request, () => this.queryProducts(request, cursor, [...categories.values()]));
   }
 
   productBySlug(slug: string): Promise<ProductView | null> {
@@ -117,24 +123,22 @@ export class CatalogService implements CostSource {
     return lists.map((list) => list ?? []);
   }
 
-  /** DataLoader batch: categories by id (inactive ones too; a product links to its category). */
-  async categoriesByIds(ids: readonly string[]): Promise<(CategoryView | null)[]> {
-    return this.cache.loadMany("category", ids, async (missing) => {
-      const rows = await this.dataSource.getRepository(Category).find({ where: { id: In(missing) } });
-      return new Map(rows.map((row) => [row.id, categoryView(row)]));
-    });
-  }
-
-  private async queryProducts(request: ProductPageRequest, cursor: CursorValue | null): Promise<ProductPage> {
+  private async queryProducts(request: ProductPageRequest, cursor: CursorValue | null, categories: CategoryView[]): Promise<ProductPage> {
     const { filter, first, sort } = request;
-    const query = this.dataSource
-      .getRepository(Product)
-      .createQueryBuilder("p")
-      .innerJoin(Category, "c", "c.id = p.category_id AND c.active = 1")
-      .where("p.active = 1");
+    const query = this.dataSource.getRepository(Product).createQueryBuilder("p").where("p.active = 1");
+    // Category conditions become id lists: joining `categories` made MariaDB use a join
+    // buffer, which drops the index order and sorts every product for one page.
+    if (filter.categorySlug || filter.type) {
+      const ids = categories
+        .filter((c) => c.active && (!filter.categorySlug || c.slug === filter.categorySlug) && (!filter.type || c.type === filter.type))
+        .map((c) => c.id);
+      if (ids.length === 0) return { items: [], hasNextPage: false, endCursor: null };
+      query.andWhere("p.category_id IN (:...ids)", { ids });
+    } else {
+      const inactive = categories.filter((c) => !c.active).map((c) => c.id);
+      if (inactive.length > 0) query.andWhere("p.category_id NOT IN (:...inactive)", { inactive });
+    }
     if (filter.categoryId) query.andWhere("p.category_id = :categoryId", { categoryId: filter.categoryId });
-    if (filter.categorySlug) query.andWhere("c.slug = :categorySlug", { categorySlug: filter.categorySlug });
-    if (filter.type) query.andWhere("c.type = :type", { type: filter.type });
     if (filter.search?.trim()) {
       query.andWhere("p.name LIKE :search", { search: `%${filter.search.trim().replace(/[\\%_]/g, (m) => `\\${m}`)}%` });
     }

@@ -2,7 +2,10 @@ import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { GraphQLSafeInt } from "graphql-scalars";
 import { CategoryType, FileFormat, FulfilmentKind, ImportMode, InputFieldType } from "./catalog.enums";
 
-@ObjectType("Category")
+// The listing's types (~950 fields a page) use graphql's default resolver instead of type-graphql's per-field wrapper.
+const plain = { simpleResolvers: true };
+
+@ObjectType("Category", plain)
 export class CategoryGql {
   @Field(() => ID) id: string;
   @Field() name: string;
@@ -30,7 +33,7 @@ export class ProductInputField {
   @Field(() => String, { nullable: true }) placeholder?: string | null;
 }
 
-@ObjectType("Product")
+@ObjectType("Product", plain)
 export class ProductGql {
   @Field(() => ID) id: string;
   @Field() name: string;
@@ -45,7 +48,7 @@ export class ProductGql {
   customerNoTemplate: string | null;
 }
 
-@ObjectType("Variant")
+@ObjectType("Variant", plain)
 export class VariantGql {
   @Field(() => ID) id: string;
   @Field(() => ID) productId: string;
@@ -64,7 +67,7 @@ export class VariantGql {
   @Field(() => GraphQLSafeInt, { nullable: true }) previousCostPrice: number | null;
 }
 
-@ObjectType()
+@ObjectType(plain)
 export class ProductConnection {
   @Field(() => [ProductGql]) items: ProductGql[];
   @Field(() => String, { nullable: true }) endCursor: string | null;

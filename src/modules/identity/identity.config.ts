@@ -13,6 +13,8 @@ export interface IdentityConfig {
   /** Default reseller API token budget; a reseller may have an override. */
   apiRateLimitPerMinute: number;
   passwordResetTtlSeconds: number;
+  /** How long a verified session's user, roles and level are reused without SQL (dropped at once on revocation or change); 0 = off. */
+  authCacheTtlSeconds: number;
 }
 
 export function loadIdentityConfig(source: NodeJS.ProcessEnv = process.env): IdentityConfig {
@@ -25,6 +27,7 @@ export function loadIdentityConfig(source: NodeJS.ProcessEnv = process.env): Ide
     loginLockSeconds: env.int("LOGIN_LOCK_SECONDS", 900, 1, 86_400),
     apiRateLimitPerMinute: env.int("API_RATE_LIMIT_PER_MINUTE", 120, 1, 1_000_000),
     passwordResetTtlSeconds: env.int("PASSWORD_RESET_TTL_SECONDS", 3600, 60, 86_400),
+    authCacheTtlSeconds: env.int("AUTH_CACHE_TTL_SECONDS", 10, 0, 300),
   };
   if (env.problems.length > 0) throw new ConfigError(env.problems);
   return config;

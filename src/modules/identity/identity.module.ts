@@ -17,6 +17,7 @@ import { SessionService } from "./session.service";
 import { TokenRateLimit } from "./token-rate-limit";
 import { UserAdminResolver } from "./user-admin.resolver";
 import { UserAdminService } from "./user-admin.service";
+import { ViewerCache } from "./viewer-cache";
 
 export interface IdentityDeps {
   config: AppConfig;
@@ -43,9 +44,10 @@ export interface IdentityModule {
 export function buildIdentity(deps: IdentityDeps): IdentityModule {
   const { config, dataSource, redis, eventBus } = deps;
   const settings = loadIdentityConfig(deps.env);
-  const revocations = new Revocations(eventBus);
+  const viewers = new ViewerCache(settings.authCacheTtlSeconds * 1000);
+  const revocations = new Revocations(eventBus, viewers);
   const throttle = new LoginThrottle(redis, config.redisPrefix, settings);
-  const sessions = new SessionService(dataSource, config, throttle, revocations);
+  const sessions = new SessionService(dataSource, config, throttle, revocations, viewers);
   const apiTokens = new ApiTokenService(dataSource, new TokenRateLimit(redis, config.redisPrefix), revocations, settings.apiRateLimitPerMinute);
   const identity = new IdentityService({
     dataSource,

@@ -1,29 +1,59 @@
 import type { EventBus } from "../../core/event-bus";
 import type { Revocation, RevocationFeed } from "../../core/context";
+import type { ViewerCache } from "./viewer-cache";
 
-const TOPIC = "IDENTITY_REVOKED";
+const REVOKED = "IDENTITY_REVOKED";
+const CHANGED = "IDENTITY_CHANGED";
 
 /**
- * Tells every API process that a credential stopped working (Redis pub/sub), so
- * open WebSocket connections that authenticated with it are closed. HTTP needs
- * no message: the authenticator checks the database on every request.
+ * Tells every API process that a credential stopped working (Redis pub/sub):
+ * open WebSocket connections that authenticated with it are closed and cached
+ * viewers are dropped. `changed` (roles, level, customer type, status) drops
+ * cached viewers only. The publishing process drops its own at once, before
+ * Redis echoes the message.
  */
 export class Revocations {
-  constructor(private readonly eventBus: EventBus) {}
+  constructor(
+    private readonly eventBus: EventBus,
+    private readonly viewers: ViewerCache,
+  ) {}
 
   publish(revocation: Revocation): void {
-    this.eventBus.publish(TOPIC, undefined, revocation);
+    this.viewers.drop(revocation);
+    this.eventBus.publish(REVOKED, undefined, revocation);
   }
 
+  changed(userId: string): void {
+    this.viewers.drop({ userId });
+    this.eventBus.publish(CHANGED, undefined, { userId });
+  }
+
+  /** The viewer cache fills only while a feed is subscribed, since only then does it hear other processes. */
   readonly feed: RevocationFeed = (listener) => {
-    const iterator = this.eventBus.subscribe<Revocation>(TOPIC)[Symbol.asyncIterator]();
+    const detach = this.viewers.attach();
+    const stopRevoked = this.listen(REVOKED, (revocation) => {
+      this.viewers.drop(revocation);
+      listener(revocation);
+    }, detach);
+    const stopChanged = this.listen(CHANGED, (change) => this.viewers.drop(change), detach);
+    return () => {
+      stopRevoked();
+      stopChanged();
+      detach();
+    };
+  };
+
+  private listen(topic: string, listener: (revocation: Revocation) => void, onEnd: () => void): () => void {
+    const iterator = this.eventBus.subscribe<Revocation>(topic)[Symbol.asyncIterator]();
     void (async () => {
       for (;;) {
         const next = await iterator.next();
         if (next.done) return;
         listener(next.value);
       }
-    })().catch(() => undefined);
+    })()
+      .catch(() => undefined)
+      .finally(onEnd);
     return () => void iterator.return?.();
-  };
+  }
 }

@@ -1,4 +1,5 @@
 import { findOneJoined } from "../../core/database";
+import { createSecretKey, type KeyObject } from "node:crypto";
 import bcrypt from "bcrypt";
 import jwt from "jsonwebtoken";
 import { In, IsNull, Not, type DataSource, type EntityManager } from "typeorm";
@@ -13,6 +14,7 @@ import { Session } from "./session.entity";
 import { User, UserStatus } from "./user.entity";
 import { normalizeEmail } from "./identity.validation";
 import { refusedCredential, viewerOf } from "./viewer";
+import type { ViewerCache } from "./viewer-cache";
 
 export interface SessionTokens {
   accessToken: string;
@@ -41,14 +43,18 @@ const sessionExpired = () => unauthenticated("Session expired or revoked; sign i
 export class SessionService {
   /** Compared against when the email is unknown, so both answers take as long. */
   private readonly dummyHash: string;
+  /** jsonwebtoken given a string tries to parse it as a public key (and fails) on every call */
+  private readonly jwtKey: KeyObject;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly settings: SessionSettings,
     private readonly throttle: LoginThrottle,
     private readonly revocations: Revocations,
+    private readonly viewers: ViewerCache,
   ) {
     this.dummyHash = bcrypt.hashSync(randomToken(), settings.bcryptCost);
+    this.jwtKey = createSecretKey(Buffer.from(settings.jwtSecret));
   }
 
   async login(rawEmail: string, password: string, ip: string): Promise<SessionTokens> {
@@ -123,23 +129,32 @@ export class SessionService {
     return ids;
   }
 
-  /** Checks an access JWT and, on every request, that its session and user are still good. */
+  /**
+   * Checks an access JWT, and that its session and user are still good: from
+   * the database, or from the viewer cache, which revocations and account
+   * changes empty at once.
+   */
   async authenticate(accessToken: string): Promise<Viewer> {
     let claims: jwt.JwtPayload;
     try {
-      const verified = jwt.verify(accessToken, this.settings.jwtSecret, { algorithms: ["HS256"] });
+      const verified = jwt.verify(accessToken, this.jwtKey, { algorithms: ["HS256"] });
       if (typeof verified === "string") throw new Error("unexpected payload");
       claims = verified;
     } catch {
       throw refusedCredential("Invalid or expired access token");
     }
     if (typeof claims.sid !== "string" || typeof claims.sub !== "string") throw refusedCredential("Invalid access token");
+    const expiresAt = typeof claims.exp === "number" ? claims.exp * 1000 : undefined;
+    const cached = this.viewers.get(claims.sid);
+    if (cached?.userId === claims.sub) return { ...cached, expiresAt };
+    const stamp = this.viewers.stamp();
     const session = await this.dataSource.getRepository(Session).findOneBy({ id: claims.sid });
     if (!session || session.revokedAt || session.userId !== claims.sub) throw refusedCredential("Session expired or revoked; sign in again");
     const user = await findOneJoined(this.dataSource.getRepository(User), { where: { id: session.userId }, relations: { level: true, roles: true } });
     if (!user || user.status !== UserStatus.ACTIVE) throw refusedCredential("Session expired or revoked; sign in again");
-    const expiresAt = typeof claims.exp === "number" ? claims.exp * 1000 : undefined;
-    return viewerOf(user, { via: "session", sessionId: session.id, expiresAt });
+    const viewer = viewerOf(user, { via: "session", sessionId: session.id });
+    this.viewers.put(session.id, viewer, stamp);
+    return { ...viewer, expiresAt };
   }
 
   private async revoke(manager: EntityManager, session: Session, reason: string): Promise<void> {
@@ -149,7 +164,7 @@ export class SessionService {
   }
 
   private async issue(manager: EntityManager, session: Session): Promise<SessionTokens> {
-    const { jwtSecret, accessTokenTtlSeconds, refreshTokenTtlSeconds } = this.settings;
+    const { accessTokenTtlSeconds, refreshTokenTtlSeconds } = this.settings;
     const refreshToken = randomToken();
     const refreshTokenExpiresAt = new Date(Date.now() + refreshTokenTtlSeconds * 1000);
     await manager.insert(RefreshToken, {
@@ -159,7 +174,7 @@ export class SessionService {
       expiresAt: refreshTokenExpiresAt,
       usedAt: null,
     });
-    const accessToken = jwt.sign({ sid: session.id }, jwtSecret, {
+    const accessToken = jwt.sign({ sid: session.id }, this.jwtKey, {
       algorithm: "HS256",
       subject: session.userId,
       expiresIn: accessTokenTtlSeconds,

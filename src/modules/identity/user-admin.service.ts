@@ -173,6 +173,7 @@ export class UserAdminService {
       });
       return after;
     });
+    this.revocations.changed(userId);
     const event: AccountEventPayload = { userId, change: action, at: new Date().toISOString() };
     this.eventBus.publish(ACCOUNT_UPDATED, userId, event);
     return updated;

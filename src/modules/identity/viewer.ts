@@ -1,13 +1,13 @@
 import { unauthenticated, type AppError } from "../../core/errors";
-import type { Viewer } from "../../core/context";
+import type { UserViewer } from "../../core/context";
 import { Role } from "./role";
 import type { User } from "./user.entity";
 
 /** The viewer of a user loaded with level and roles. */
 export function viewerOf(
   user: User,
-  how: { via: "session"; sessionId: string; expiresAt?: number } | { via: "api-token"; tokenId: string; scopes: readonly string[] },
-): Viewer {
+  how: { via: "session"; sessionId: string } | { via: "api-token"; tokenId: string; scopes: readonly string[] },
+): UserViewer {
   return {
     kind: "user",
     userId: user.id,
