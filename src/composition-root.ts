@@ -259,7 +259,7 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
     .register(new DuitkuAdapter(loadDuitkuConfig(config, sandbox.baseUrl)), duitkuSandboxPayer(sandbox.baseUrl))
     .register(new TokopayAdapter(loadTokopayConfig(gatewayContext)), simulatorPay((p) => `/tokopay/__sim/orders/${encodeURIComponent(p.reference)}/pay`))
     .register(new XenditAdapter(loadXenditConfig(gatewayContext)), simulatorPay((p) => `/xendit/__sim/invoices/${encodeURIComponent(p.gatewayReference ?? "")}/pay`));
-  const payments = new PaymentService(dataSource, orders, gateways, queues, audit, paymentsConfig, logger);
+  const payments = new PaymentService(dataSource, orders, gateways, queues, audit, paymentsConfig, logger, eventBus);
   const manualTransfers = new ManualTransferService(dataSource, orders, new DiskProofStorage(paymentsConfig.proofDir), audit, paymentsConfig);
   webhooks.use(paymentWebhooks(payments, logger));
 

@@ -13,10 +13,12 @@ import { toMoney } from "./money";
  *              (unique with type), actor_id, note
  * Every method joins the caller's transaction through its EntityManager.
  *
- * Order of statements: the ledger row is written first, the account row is
- * touched LAST (one conditional UPDATE), so the hot row is locked only for the
- * rest of the caller's transaction; then the row's before/after/seq are read
- * back from the account row we now hold locked.
+ * Two statements per change: the account row first (one conditional UPDATE,
+ * or the upsert of a credit), then the ledger row, whose before/after/seq are
+ * copied by INSERT ... SELECT from the account row this transaction now holds
+ * locked, so the chain before + amount = after cannot break under
+ * concurrency. A repeated type + reference (the unique key refuses the
+ * ledger row) puts the account back as it was.
  */
 export interface LedgerTables {
   accounts: string;
@@ -36,9 +38,13 @@ export interface LedgerEntry {
   note?: string | null;
 }
 
+/** Applied: the ledger row's numbers are in the row itself (read them with `entry` when needed). */
 export interface Applied {
   applied: true;
   mutationId: string;
+}
+
+export interface LedgerRow {
   seq: number;
   balanceBefore: number;
   balanceAfter: number;
@@ -62,30 +68,22 @@ export class Ledger {
 
   /**
    * Takes `amount` off the balance with a single conditional UPDATE; when the
-   * balance is short nothing stays written and BAD_USER_INPUT is thrown (the
-   * caller's transaction should roll back). A second debit for the same
-   * type + reference is CONFLICT, or a no-op with `{ idempotent: true }`.
+   * balance is short nothing is written and BAD_USER_INPUT is thrown. A
+   * second debit for the same type + reference is CONFLICT, or a no-op with
+   * `{ idempotent: true }`.
    */
   async debit(manager: EntityManager, entry: LedgerEntry, options: DebitOptions & { idempotent: true }): Promise<Applied | AlreadyApplied>;
   async debit(manager: EntityManager, entry: LedgerEntry, options?: DebitOptions & { idempotent?: false }): Promise<Applied>;
   async debit(manager: EntityManager, entry: LedgerEntry, options: DebitOptions = {}): Promise<Applied | AlreadyApplied> {
     checkAmount(entry.amount, options.allowZero);
-    const mutationId = await this.insertMutation(manager, entry, -entry.amount);
-    if (typeof mutationId !== "string") {
-      if (options.idempotent) return mutationId;
-      throw conflict(`This ${entry.type} for ${entry.referenceType} ${entry.referenceId} was already applied`);
-    }
-    const { accounts } = this.tables;
     const result = await manager.query(
-      `UPDATE \`${accounts}\` SET balance = balance - ?, mutation_count = mutation_count + 1 WHERE user_id = ? AND balance >= ?`,
+      `UPDATE \`${this.tables.accounts}\` SET balance = balance - ?, mutation_count = mutation_count + 1 WHERE user_id = ? AND balance >= ?`,
       [entry.amount, entry.userId, entry.amount],
     );
-    if (affectedRows(result) !== 1) {
-      // Leave nothing behind even if the caller catches this and commits.
-      await this.deleteMutation(manager, mutationId);
-      throw badInput(`Insufficient ${this.tables.what}`, { reason: "INSUFFICIENT_BALANCE" });
-    }
-    return this.finish(manager, entry.userId, mutationId, -entry.amount);
+    if (affectedRows(result) !== 1) throw badInput(`Insufficient ${this.tables.what}`, { reason: "INSUFFICIENT_BALANCE" });
+    const recorded = await this.record(manager, entry, -entry.amount);
+    if (recorded.applied || options.idempotent) return recorded;
+    throw conflict(`This ${entry.type} for ${entry.referenceType} ${entry.referenceId} was already applied`);
   }
 
   /**
@@ -95,8 +93,6 @@ export class Ledger {
    */
   async credit(manager: EntityManager, entry: LedgerEntry): Promise<Applied | AlreadyApplied> {
     checkAmount(entry.amount);
-    const mutationId = await this.insertMutation(manager, entry, entry.amount);
-    if (typeof mutationId !== "string") return mutationId;
     try {
       await manager.query(
         `INSERT INTO \`${this.tables.accounts}\` (id, user_id, balance, mutation_count) VALUES (?, ?, ?, 1) ` +
@@ -104,13 +100,10 @@ export class Ledger {
         [ulid(), entry.userId, entry.amount, entry.amount],
       );
     } catch (error) {
-      if (sqlCode(error) === "ER_NO_REFERENCED_ROW_2") {
-        await this.deleteMutation(manager, mutationId);
-        throw notFound("User");
-      }
+      if (sqlCode(error) === "ER_NO_REFERENCED_ROW_2") throw notFound("User");
       throw error;
     }
-    return this.finish(manager, entry.userId, mutationId, entry.amount);
+    return this.record(manager, entry, entry.amount);
   }
 
   /** Current balance (0 when the account does not exist yet); `lock` reads the newest value and holds the row. */
@@ -122,46 +115,43 @@ export class Ledger {
     return rows.length === 0 ? 0 : toMoney(rows[0].balance);
   }
 
-  /** Inserts the ledger row; an existing row for the same type + reference means "already applied". */
-  private async insertMutation(manager: EntityManager, entry: LedgerEntry, signed: number): Promise<string | AlreadyApplied> {
+  /** One ledger row's position and balances. */
+  async entry(manager: EntityManager, mutationId: string): Promise<LedgerRow> {
+    const [row]: { seq: number; balance_before: string; balance_after: string }[] = await manager.query(
+      `SELECT seq, balance_before, balance_after FROM \`${this.tables.mutations}\` WHERE id = ?`,
+      [mutationId],
+    );
+    if (!row) throw notFound("Ledger entry");
+    return { seq: Number(row.seq), balanceBefore: toMoney(row.balance_before), balanceAfter: toMoney(row.balance_after) };
+  }
+
+  /**
+   * Writes the ledger row of the account change just made: after, seq and
+   * before come from the account row we hold locked. When the type + reference
+   * was applied before, the account change is undone and the earlier row named.
+   */
+  private async record(manager: EntityManager, entry: LedgerEntry, signed: number): Promise<Applied | AlreadyApplied> {
+    const { accounts, mutations } = this.tables;
     const id = ulid();
     try {
       await manager.query(
-        `INSERT INTO \`${this.tables.mutations}\` (id, user_id, type, amount, balance_before, balance_after, reference_type, reference_id, actor_id, note) ` +
-          `VALUES (?, ?, ?, ?, 0, 0, ?, ?, ?, ?)`,
-        [id, entry.userId, entry.type, signed, entry.referenceType, entry.referenceId, entry.actorId ?? null, entry.note ?? null],
+        `INSERT INTO \`${mutations}\` (id, user_id, type, amount, balance_before, balance_after, seq, reference_type, reference_id, actor_id, note) ` +
+          `SELECT ?, user_id, ?, ?, balance - ?, balance, mutation_count, ?, ?, ?, ? FROM \`${accounts}\` WHERE user_id = ?`,
+        [id, entry.type, signed, signed, entry.referenceType, entry.referenceId, entry.actorId ?? null, entry.note ?? null, entry.userId],
       );
-      return id;
+      return { applied: true, mutationId: id };
     } catch (error) {
       if (sqlCode(error) !== "ER_DUP_ENTRY") throw error;
+      // Undo, so nothing stays changed even if the caller catches this and commits.
+      await manager.query(`UPDATE \`${accounts}\` SET balance = balance - ?, mutation_count = mutation_count - 1 WHERE user_id = ?`, [signed, entry.userId]);
       // A locking read sees the newest committed row, whatever our snapshot.
       const rows: { id: string }[] = await manager.query(
-        `SELECT id FROM \`${this.tables.mutations}\` WHERE type = ? AND reference_type = ? AND reference_id = ? LOCK IN SHARE MODE`,
+        `SELECT id FROM \`${mutations}\` WHERE type = ? AND reference_type = ? AND reference_id = ? LOCK IN SHARE MODE`,
         [entry.type, entry.referenceType, entry.referenceId],
       );
       if (rows.length === 0) throw error; // a duplicate on another key: not ours to hide
       return { applied: false, mutationId: rows[0].id };
     }
-  }
-
-  private async deleteMutation(manager: EntityManager, id: string): Promise<void> {
-    await manager.query(`DELETE FROM \`${this.tables.mutations}\` WHERE id = ?`, [id]);
-  }
-
-  /** Reads the balance we just changed (our row lock makes it exact) and completes the ledger row. */
-  private async finish(manager: EntityManager, userId: string, mutationId: string, signed: number): Promise<Applied> {
-    const [row]: { balance: string; mutation_count: number }[] = await manager.query(
-      `SELECT balance, mutation_count FROM \`${this.tables.accounts}\` WHERE user_id = ? FOR UPDATE`,
-      [userId],
-    );
-    const balanceAfter = toMoney(row.balance);
-    const balanceBefore = balanceAfter - signed;
-    const seq = Number(row.mutation_count);
-    await manager.query(
-      `UPDATE \`${this.tables.mutations}\` SET balance_before = ?, balance_after = ?, seq = ? WHERE id = ?`,
-      [balanceBefore, balanceAfter, seq, mutationId],
-    );
-    return { applied: true, mutationId, seq, balanceBefore, balanceAfter };
   }
 }
 

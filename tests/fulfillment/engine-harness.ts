@@ -15,6 +15,7 @@ import { SupplierPurchase } from "../../src/modules/fulfillment/supplier-purchas
 import {
   SUPPLIER_QUEUE,
   SupplierPurchaseService,
+  type PurchaseRef,
   type PurchaseRequestInput,
   type SupplierJob,
   type SupplierPurchaseResult,
@@ -110,7 +111,7 @@ export async function startEngine(options: { worker?: boolean; prefix?: string }
     },
     resultsFor: (orderItemId: string) => results.filter((r) => r.orderItemId === orderItemId),
     row: (id: string) => infra.dataSource.getRepository(SupplierPurchase).findOneByOrFail({ id }),
-    async request(input: Partial<PurchaseRequestInput> & { customerNo: string }): Promise<SupplierPurchase> {
+    async request(input: Partial<PurchaseRequestInput> & { customerNo: string }): Promise<PurchaseRef> {
       return infra.dataSource.transaction((manager) =>
         service.request(manager, { orderItemId: ulid(), sku: "TSEL10", maxPrice: 20_000, ...input }),
       );

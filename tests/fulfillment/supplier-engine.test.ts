@@ -308,7 +308,8 @@ describe("The purchase engine under at-least-once delivery and lost Redis", func
     await waitFor(async () => engine.queue.getJob(`drive:${purchase.id}:0`), "the job after commit");
     await (await engine.queue.getJob(`drive:${purchase.id}:0`))!.remove();
     // what the dead worker left: its request reached Digiflazz, its claim is on the row, no answer was written
-    await engine.supplier.purchase({ refId: purchase.refId, sku: purchase.sku, customerNo: purchase.customerNo, maxPrice: purchase.maxPrice });
+    const { sku, customerNo, maxPrice } = await engine.row(purchase.id);
+    await engine.supplier.purchase({ refId: purchase.refId, sku, customerNo, maxPrice });
     const past = new Date(Date.now() - 1000);
     await engine.infra.dataSource
       .getRepository(SupplierPurchase)

@@ -1,6 +1,7 @@
 import { Brackets, In, type DataSource, type EntityManager } from "typeorm";
 import { ulid } from "ulid";
 import { badInput, conflict, notFound } from "../../core/errors";
+import { toMoney } from "../../core/money";
 import { auditFields, type AuditService } from "../audit/audit.service";
 import type { Actor } from "../../core/actor";
 import type { CostBasis, CostSource, PricingService } from "../pricing/pricing.service";
@@ -12,7 +13,7 @@ import {
 } from "./catalog.validation";
 import { categoryView, productView, variantView, type CategoryView, type ProductView, type VariantView } from "./catalog.views";
 import { Category } from "./category.entity";
-import { buildCustomerNo, validateInputs } from "./input-schema";
+import { buildCustomerNo, validateInputs, type InputField } from "./input-schema";
 import { Product } from "./product.entity";
 import { Variant } from "./variant.entity";
 
@@ -62,6 +63,34 @@ export interface Quote {
   /** what the supplier gets as customer_no (null when the product asks for nothing) */
   customerNo: string | null;
 }
+
+interface SellableRow {
+  id: string;
+  product_id: string;
+  name: string;
+  sku: string;
+  kind: FulfilmentKind;
+  supplier: string | null;
+  supplier_sku: string | null;
+  cost_price: string;
+  stock: number | null;
+  sort: number;
+  price_review: number;
+  previous_cost_price: string | null;
+  product_name: string;
+  product_slug: string;
+  category_id: string;
+  image_url: string | null;
+  description: string | null;
+  product_sort: number;
+  /** a string from MariaDB (JSON is LONGTEXT there), parsed already by MySQL */
+  input_schema: string | InputField[] | null;
+  customer_no_template: string | null;
+  price: string | null;
+}
+
+/** JSON columns come back as text from MariaDB and parsed from MySQL. */
+const parseJson = <T>(value: string | T | null): T | null => (typeof value === "string" ? (JSON.parse(value) as T) : value);
 
 export const MAX_QUANTITY = 100;
 export const MAX_PAGE = 100;
@@ -184,20 +213,16 @@ export class CatalogService implements CostSource {
     if (!Number.isSafeInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) {
       throw badInput(`Quantity must be between 1 and ${MAX_QUANTITY}`, { field: "quantity" });
     }
-    const variant = typeof request.variantId === "string" ? await manager.findOne(Variant, { where: { id: request.variantId } }) : null;
-    const product = variant ? await manager.findOne(Product, { where: { id: variant.productId } }) : null;
-    const category = product ? await manager.findOne(Category, { where: { id: product.categoryId } }) : null;
-    if (!variant || !product || !category || !variant.active || !variant.supplierActive || !product.active || !category.active) {
-      throw badInput("This item is not available", { field: "variantId" });
-    }
+    const found = typeof request.variantId === "string" ? await this.sellable(manager, request.variantId, request.levelCode) : null;
+    if (!found) throw badInput("This item is not available", { field: "variantId" });
+    const { variant, product, unitPrice } = found;
     if (variant.stock !== null && variant.stock < quantity) throw badInput("Not enough stock", { field: "quantity" });
-    const inputs = validateInputs(product.inputSchema ?? [], request.inputs ?? {});
-    const unitPrice = (await this.pricing.pricesFor(request.levelCode, [variant.id], manager)).get(variant.id);
-    if (unitPrice === undefined) throw badInput("This item has no price for your level", { field: "variantId" });
+    const inputs = validateInputs(product.inputSchema, request.inputs ?? {});
+    if (unitPrice === null) throw badInput("This item has no price for your level", { field: "variantId" });
     if (unitPrice < variant.costPrice) throw new Error(`price below cost for variant ${variant.id}`); // invariant, never expected
     return {
-      variant: variantView(variant),
-      product: productView(product),
+      variant,
+      product,
       kind: variant.kind,
       supplier: variant.supplier,
       supplierSku: variant.supplierSku,
@@ -206,8 +231,35 @@ export class CatalogService implements CostSource {
       quantity,
       totalPrice: unitPrice * quantity,
       inputs,
-      customerNo: buildCustomerNo(product.customerNoTemplate, product.inputSchema ?? [], inputs),
+      customerNo: buildCustomerNo(product.customerNoTemplate, product.inputSchema, inputs),
     };
+  }
+
+  /** The variant with its product and level price, in one statement; null unless variant, product and category are all on sale. */
+  private async sellable(manager: EntityManager, variantId: string, levelCode: string): Promise<{ variant: VariantView; product: ProductView; unitPrice: number | null } | null> {
+    const price = this.pricing.priceJoin("v.id");
+    const [row]: SellableRow[] = await manager.query(
+      `SELECT v.id, v.product_id, v.name, v.sku, v.kind, v.supplier, v.supplier_sku, v.cost_price, v.stock, v.active, v.supplier_active, v.sort,
+              v.price_review, v.previous_cost_price, p.name AS product_name, p.slug AS product_slug, p.category_id, p.image_url, p.description,
+              p.sort AS product_sort, p.input_schema, p.customer_no_template, ${price.price} AS price
+         FROM product_variants v
+         JOIN products p ON p.id = v.product_id AND p.active = 1
+         JOIN categories c ON c.id = p.category_id AND c.active = 1
+         ${price.join}
+        WHERE v.id = ? AND v.active = 1 AND v.supplier_active = 1`,
+      [levelCode, variantId],
+    );
+    if (!row) return null;
+    const variant: VariantView = {
+      id: row.id, productId: row.product_id, name: row.name, sku: row.sku, kind: row.kind, supplier: row.supplier, supplierSku: row.supplier_sku,
+      costPrice: toMoney(row.cost_price), stock: row.stock, active: true, supplierActive: true, sort: row.sort,
+      priceReview: Boolean(row.price_review), previousCostPrice: row.previous_cost_price === null ? null : toMoney(row.previous_cost_price),
+    };
+    const product: ProductView = {
+      id: row.product_id, name: row.product_name, slug: row.product_slug, categoryId: row.category_id, imageUrl: row.image_url, description: row.description,
+      sort: row.product_sort, active: true, inputSchema: parseJson(row.input_schema) ?? [], customerNoTemplate: row.customer_no_template,
+    };
+    return { variant, product, unitPrice: row.price === null ? null : toMoney(row.price) };
   }
 
   // ---- what pricing asks (CostSource) ----

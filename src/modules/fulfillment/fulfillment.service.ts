@@ -56,16 +56,17 @@ const OPEN_ITEM = [FulfilmentStatus.PENDING, FulfilmentStatus.PROCESSING];
 export class FulfillmentService {
   constructor(private readonly deps: FulfillmentDeps) {}
 
-  /** The PAID hook: runs in the transaction that made the order PAID. */
+  /** The PAID hook: runs in the transaction that made the order PAID (which holds the order row). */
   onOrderPaid = async (manager: EntityManager, order: Order): Promise<void> => {
     const { orders } = this.deps;
     if (order.kind === OrderKind.TOPUP) {
       // the wallet was credited with the PAID transition: nothing left to deliver
-      await orders.transition(manager, order.id, OrderStatus.PROCESSING, SYSTEM);
-      await orders.transition(manager, order.id, OrderStatus.SUCCESS, { actor: SYSTEM.actor, reason: "wallet credited" });
+      await orders.advance(manager, order, OrderStatus.PROCESSING, SYSTEM);
+      await orders.advance(manager, order, OrderStatus.SUCCESS, { actor: SYSTEM.actor, reason: "wallet credited" });
       return;
     }
-    const items = await orders.items(manager, order.id);
+    // a checkout that pays at once hands its items over; otherwise they are read
+    const items = order.items ?? (await orders.items(manager, order.id));
     // physical goods stay PAID: CS verifies and ships them (PAID → SHIPPED)
     if (items.every((item) => item.fulfilmentKind === FulfilmentKind.PHYSICAL)) return;
     const problems: string[] = [];
@@ -78,7 +79,8 @@ export class FulfillmentService {
       await this.deps.supplierPurchases.request(manager, { orderItemId: item.id, sku: item.supplierSku, customerNo: item.customerNo, maxPrice: item.costPrice });
     }
     await orders.setItemStatus(manager, items.map((item) => item.id), FulfilmentStatus.PROCESSING);
-    await orders.transition(manager, order.id, OrderStatus.PROCESSING, SYSTEM);
+    for (const item of items) if (OPEN_ITEM.includes(item.fulfilmentStatus)) item.fulfilmentStatus = FulfilmentStatus.PROCESSING;
+    await orders.advance(manager, order, OrderStatus.PROCESSING, SYSTEM);
     if (problems.length > 0) await orders.flagForReview(manager, order.id, problems.join("; "));
   };
 

@@ -3,6 +3,7 @@ import { Brackets, In, IsNull, LessThan, type DataSource, type EntityManager } f
 import { ulid } from "ulid";
 import { afterCommit } from "../../core/after-commit";
 import { badInput, conflict, notFound } from "../../core/errors";
+import { affectedRows } from "../../core/ledger";
 import type { Logger } from "../../core/logger";
 import type { AuditService } from "../audit/audit.service";
 import type { FulfillmentConfig } from "./fulfillment.config";
@@ -36,6 +37,9 @@ export interface PurchaseRequestInput {
   maxPrice: number;
 }
 
+/** A purchase as its requester needs it: which row, and the ref_id the supplier sees. */
+export type PurchaseRef = Pick<SupplierPurchase, "id" | "refId" | "orderItemId">;
+
 export type SupplierJob = { kind: "drive"; purchaseId: string } | { kind: "deliver"; purchaseId: string } | { kind: "sweep" };
 
 export const SUPPLIER_QUEUE = "supplier";
@@ -67,10 +71,11 @@ export class SupplierPurchaseService {
    * Records the purchase of one order item inside the caller's transaction
    * (idempotent per order item) and enqueues it once that transaction commits.
    */
-  async request(manager: EntityManager, input: PurchaseRequestInput): Promise<SupplierPurchase> {
+  async request(manager: EntityManager, input: PurchaseRequestInput): Promise<PurchaseRef> {
     validate(input);
     const id = ulid();
-    await manager
+    const refId = `LPK${id}`;
+    const inserted = await manager
       .createQueryBuilder()
       .insert()
       .into(SupplierPurchase)
@@ -78,7 +83,7 @@ export class SupplierPurchaseService {
         id,
         orderItemId: input.orderItemId,
         supplier: this.deps.supplier.code,
-        refId: `LPK${id}`,
+        refId,
         sku: input.sku,
         customerNo: input.customerNo,
         maxPrice: input.maxPrice,
@@ -88,12 +93,16 @@ export class SupplierPurchaseService {
       .orIgnore()
       .updateEntity(false)
       .execute();
+    if (affectedRows(inserted.raw) === 1) {
+      await afterCommit(manager, () => this.enqueue(id, 0).catch((error: Error) => this.logEnqueueFailure(id, error)));
+      return { id, refId, orderItemId: input.orderItemId };
+    }
+    // the item already has its purchase: the same one, or a CONFLICT
     const row = await manager.findOneByOrFail(SupplierPurchase, { orderItemId: input.orderItemId });
     if (row.sku !== input.sku || row.customerNo !== input.customerNo || row.maxPrice !== input.maxPrice) {
       throw conflict("This order item already has a supplier purchase with other details", { purchaseId: row.id });
     }
-    if (row.id === id) await afterCommit(manager, () => this.enqueue(row.id, row.attempts).catch((error: Error) => this.logEnqueueFailure(row.id, error)));
-    return row;
+    return { id: row.id, refId: row.refId, orderItemId: row.orderItemId };
   }
 
   find(purchaseId: string): Promise<SupplierPurchase | null> {

@@ -91,10 +91,15 @@ export class CheckoutService {
       for (const item of request.items) {
         quotes.push(await this.deps.catalog.quote({ variantId: item.variantId, quantity: item.quantity, inputs: item.inputs ?? {}, levelCode }, manager));
       }
+      const subtotal = quotes.reduce((sum, quote) => sum + quote.totalPrice, 0);
+      // the fee is written with the order; only a voucher or points change it afterwards
       const made = await this.deps.orders.create(manager, {
         ...probe,
         paymentMethodCode: method.code,
         voucherCode: request.voucherCode,
+        paymentFee: PaymentService.buyerFee(method, subtotal),
+        // cashback mode: the reseller pays retail and gets the margin back when the order is paid
+        cashbackAmount: cashback && viewer.kind === "user" ? await this.cashbackOf(manager, quotes, viewer.levelCode) : 0,
         items: quotes.map((quote) => ({
           variantId: quote.variant.id,
           productName: `${quote.product.name} - ${quote.variant.name}`.slice(0, 200),
@@ -109,8 +114,6 @@ export class CheckoutService {
         actor: userId ? `user:${userId}` : "guest",
       });
       await this.reserve(manager, made.order, quotes, request, method, userId);
-      // cashback mode: the reseller pays retail and gets the margin back when the order is paid
-      if (cashback && viewer.kind === "user") await this.recordCashback(manager, made.order, quotes, viewer.levelCode);
       return made;
     });
   }
@@ -141,8 +144,8 @@ export class CheckoutService {
     const method = await this.deps.payments.method(paymentMethod);
     if (method.gateway === WALLET_GATEWAY) throw badInput("A top-up is paid through a gateway or a transfer", { field: "paymentMethod" });
     return this.placeAndPay(probe, method, async (manager) => {
-      const made = await this.deps.orders.create(manager, { ...probe, paymentMethodCode: method.code, actor: `user:${userId}` });
-      await this.applyFee(manager, made.order, method, { voucherDiscount: 0, pointsUsed: 0, pointsValue: 0 });
+      const made = await this.deps.orders.create(manager, { ...probe, paymentMethodCode: method.code, paymentFee: PaymentService.buyerFee(method, input.amount), actor: `user:${userId}` });
+      checkAmount(made.order, method);
       return made;
     });
   }
@@ -160,7 +163,8 @@ export class CheckoutService {
         const made = await build(manager);
         const order = made.order;
         if (wallet) {
-          await this.deps.orders.transition(manager, order.id, OrderStatus.PAID, { actor: `user:${order.userId}`, reason: "paid from the wallet" });
+          // the hooks (fulfilment) move this same object on, so it leaves the transaction current
+          await this.deps.orders.advance(manager, order, OrderStatus.PAID, { actor: `user:${order.userId}`, reason: "paid from the wallet" });
           // last statement before COMMIT: the hot wallet row is held as briefly as possible
           await this.deps.wallet.debit(manager, {
             userId: order.userId!,
@@ -171,7 +175,7 @@ export class CheckoutService {
             note: order.invoiceNumber,
           });
         }
-        return { ...made, order: await this.deps.orders.get(order.id, manager) };
+        return made;
       });
     } catch (error) {
       if (!(error instanceof IdempotencyKeyTaken)) throw error;
@@ -200,8 +204,8 @@ export class CheckoutService {
 
   // ---- inside the transaction ----------------------------------------------
 
-  /** Voucher, points, stock and the fee; writes the final breakdown on the order. */
-  private async reserve(manager: EntityManager, order: Order, quotes: Quote[], request: NormalisedCheckout, method: PaymentMethod, userId: string | null): Promise<Order> {
+  /** Voucher, points and stock; a discount rewrites the breakdown (and the fee) written with the order. */
+  private async reserve(manager: EntityManager, order: Order, quotes: Quote[], request: NormalisedCheckout, method: PaymentMethod, userId: string | null): Promise<void> {
     let voucherDiscount = 0;
     if (request.voucherCode) {
       const reservation = await this.deps.vouchers.reserve(manager, {
@@ -224,27 +228,25 @@ export class CheckoutService {
     for (const quote of quotes) {
       if (quote.kind === FulfilmentKind.STOCK) await this.deps.catalog.takeStock(manager, quote.variant.id, quote.quantity);
     }
-    return this.applyFee(manager, order, method, { voucherDiscount, pointsUsed, pointsValue });
+    if (voucherDiscount > 0 || pointsUsed > 0) {
+      // the fee is charged on what is left to pay
+      const due = order.subtotal - voucherDiscount - pointsValue;
+      const paymentFee = PaymentService.buyerFee(method, due);
+      const breakdown = { voucherDiscount, pointsUsed, pointsValue, paymentFee, total: due + paymentFee };
+      await manager.update(Order, { id: order.id }, breakdown);
+      Object.assign(order, breakdown);
+    }
+    checkAmount(order, method);
   }
 
-  private async recordCashback(manager: EntityManager, order: Order, quotes: Quote[], levelCode: string): Promise<void> {
+  /** What a cashback-mode reseller gets back: retail minus their own level's price. */
+  private async cashbackOf(manager: EntityManager, quotes: Quote[], levelCode: string): Promise<number> {
     let cashbackAmount = 0;
     for (const quote of quotes) {
       const own = await this.deps.catalog.quote({ variantId: quote.variant.id, quantity: quote.quantity, inputs: quote.inputs, levelCode }, manager);
       cashbackAmount += Math.max(0, quote.totalPrice - own.totalPrice);
     }
-    await manager.update(Order, { id: order.id }, { cashbackAmount });
-  }
-
-  /** The buyer's fee on what is left to pay, and the final breakdown written on the order. */
-  private async applyFee(manager: EntityManager, order: Order, method: PaymentMethod, discounts: { voucherDiscount: number; pointsUsed: number; pointsValue: number }): Promise<Order> {
-    const due = order.subtotal - discounts.voucherDiscount - discounts.pointsValue;
-    const paymentFee = PaymentService.buyerFee(method, due);
-    const total = due + paymentFee;
-    if (total < method.minAmount || total > method.maxAmount) throw badInput(`${method.displayName} does not accept this amount`, { field: "paymentMethod" });
-    const breakdown = { ...discounts, paymentFee, total };
-    await manager.update(Order, { id: order.id }, breakdown);
-    return Object.assign(order, breakdown);
+    return cashbackAmount;
   }
 
   // ---- after COMMIT ----------------------------------------------------------
@@ -312,6 +314,11 @@ export class CheckoutService {
 }
 
 type NormalisedCheckout = ReturnType<typeof normalise>;
+
+/** The method's limits apply to the final total (fee included). */
+function checkAmount(order: Order, method: PaymentMethod): void {
+  if (order.total < method.minAmount || order.total > method.maxAmount) throw badInput(`${method.displayName} does not accept this amount`, { field: "paymentMethod" });
+}
 
 /** Shape checks before anything is read or written; what is hashed for the idempotency key. */
 function normalise(input: CheckoutInput, userId: string | null) {

@@ -25,7 +25,7 @@ export interface LifecycleDeps {
 export function checkoutLifecycle(deps: LifecycleDeps) {
   /** PAID: the reserved voucher use counts for good; a top-up credits the wallet (once per order). */
   const onOrderPaid = async (manager: EntityManager, order: Order): Promise<void> => {
-    await deps.vouchers.markUsed(manager, order.id);
+    if (order.voucherCode) await deps.vouchers.markUsed(manager, order.id); // only a checkout with a code reserves a use
     if (order.kind === OrderKind.TOPUP && order.userId) {
       await deps.wallet.credit(manager, {
         userId: order.userId,

@@ -1,6 +1,6 @@
 import { findOneJoined } from "../../core/database";
 import { createHash, createHmac, randomInt } from "node:crypto";
-import { In, LessThanOrEqual, QueryFailedError, type DataSource, type EntityManager } from "typeorm";
+import { In, LessThanOrEqual, QueryFailedError, type DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from "typeorm";
 import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import { monotonicFactory } from "ulid";
 import type { Viewer } from "../../core/context";
@@ -37,6 +37,8 @@ export interface OrderDraft {
   pointsValue?: number;
   /** Fee charged to the buyer on top (0 when the merchant bears it). */
   paymentFee?: number;
+  /** A cashback-mode reseller's margin, credited when the order succeeds. */
+  cashbackAmount?: number;
   paymentMethodCode?: string | null;
   /** Defaults to now + ORDER_EXPIRY_MINUTES. */
   expiresAt?: Date;
@@ -130,7 +132,8 @@ export class OrderService {
    * Creates the order inside the caller's transaction (the checkout also
    * reserves vouchers, points and wallet money there). Throws
    * IdempotencyKeyTaken when a concurrent request used the same key: roll
-   * back and call findByIdempotencyKey (place() does exactly that).
+   * back and call findByIdempotencyKey (place() does exactly that). The
+   * order comes back as written, with its items, without reading it again.
    */
   async create(manager: EntityManager, draft: OrderDraft): Promise<CreatedOrder> {
     const checked = validateDraft(draft);
@@ -149,6 +152,7 @@ export class OrderService {
       status: OrderStatus.PENDING_PAYMENT,
       kind: draft.kind ?? OrderKind.PURCHASE,
       ...checked,
+      cashbackAmount: draft.cashbackAmount ?? 0,
       voucherCode: draft.voucherCode ?? null,
       paymentMethodCode: draft.paymentMethodCode ?? null,
       expiresAt: draft.expiresAt ?? new Date(now.getTime() + this.config.expiryMinutes * 60_000),
@@ -158,11 +162,13 @@ export class OrderService {
       payloadHash: draft.idempotencyKey ? payloadHash : null,
       needsReview: false,
       reviewReason: null,
+      createdAt: now,
+      updatedAt: now,
     });
     for (let attempt = 0; ; attempt++) {
       order.invoiceNumber = invoiceNumber(now);
       try {
-        await manager.insert(Order, order);
+        await insertAsIs(manager, Order, order);
         break;
       } catch (error) {
         const key = duplicateKeyOf(error);
@@ -181,18 +187,21 @@ export class OrderService {
         inputs: item.inputs ?? null,
         customerNo: item.customerNo ?? null,
         fulfilmentKind: item.fulfilmentKind,
+        fulfilmentStatus: FulfilmentStatus.PENDING,
         supplierSku: item.supplierSku ?? null,
         costPrice: item.costPrice ?? null,
         sn: null,
+        createdAt: now,
+        updatedAt: now,
       }),
     );
-    if (items.length > 0) await manager.insert(OrderItem, items);
+    if (items.length > 0) await insertAsIs(manager, OrderItem, items);
     await this.log(manager, order, null, OrderStatus.PENDING_PAYMENT, {
       actor: draft.actor ?? (draft.userId ? `user:${draft.userId}` : "guest"),
       reason: "order placed",
     });
-    const saved = (await findOneJoined(manager.getRepository(Order), { where: { id: orderId }, relations: { items: true } }))!;
-    return { order: saved, trackingToken, created: true };
+    order.items = items;
+    return { order, trackingToken, created: true };
   }
 
   /**
@@ -250,6 +259,15 @@ export class OrderService {
     return this.apply(manager, order, to, meta);
   }
 
+  /**
+   * transition() for an order this transaction already holds (it created or
+   * locked the row): no second locking read. Hooks get the same object.
+   */
+  async advance(manager: EntityManager, order: Order, to: OrderStatus, meta: TransitionMeta): Promise<Order> {
+    assertTransition(order.status, to);
+    return this.apply(manager, order, to, meta);
+  }
+
   /** Like transition(), but only from the listed statuses; returns null (and changes nothing) otherwise. */
   async transitionIf(
     manager: EntityManager,
@@ -293,7 +311,7 @@ export class OrderService {
   }
 
   private async log(manager: EntityManager, order: Order, from: OrderStatus | null, to: OrderStatus, meta: TransitionMeta) {
-    await manager.insert(OrderTransition, {
+    await insertAsIs(manager, OrderTransition, {
       id: nextId(),
       orderId: order.id,
       fromStatus: from,
@@ -436,6 +454,14 @@ export class OrderService {
   async getMany(ids: readonly string[]): Promise<Order[]> {
     return ids.length === 0 ? [] : this.dataSource.getRepository(Order).find({ where: { id: In([...ids]) } });
   }
+}
+
+/**
+ * INSERT of rows whose every column the caller set: nothing is read back
+ * (no RETURNING, and no re-select on MySQL), so the objects stay as written.
+ */
+function insertAsIs<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, rows: QueryDeepPartialEntity<T> | QueryDeepPartialEntity<T>[]) {
+  return manager.createQueryBuilder().insert().into(entity).values(rows).updateEntity(false).execute();
 }
 
 function toEvent(order: Order, status: OrderStatus, sn: string | null): OrderEvent {

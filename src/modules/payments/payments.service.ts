@@ -1,6 +1,8 @@
 import type { DataSource, EntityManager } from "typeorm";
 import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import { In, IsNull, LessThan, MoreThan } from "typeorm";
+import { afterCommit } from "../../core/after-commit";
+import type { EventBus } from "../../core/event-bus";
 import type { Logger } from "../../core/logger";
 import type { QueueRegistry } from "../../core/queues";
 import { badInput, conflict, forbidden, notFound } from "../../core/errors";
@@ -12,6 +14,7 @@ import type { CallbackRequest, GatewayPaymentStatus, RefundResult } from "./gate
 import type { GatewayRegistry } from "./gateways/gateway-registry";
 import { CallbackOutcome, PaymentCallback } from "./payment-callback.entity";
 import { FeeBearer, PaymentMethod } from "./payment-method.entity";
+import { PaymentMethodCache } from "./payment-method-cache";
 import { Payment, PaymentStatus } from "./payment.entity";
 import { FAILED_ORDER_REFUND, RefundTask, RefundTaskStatus } from "./refund-task.entity";
 import type { PaymentsConfig } from "./payments.config";
@@ -60,9 +63,14 @@ export class PaymentService {
     private readonly audit: AuditService,
     private readonly config: PaymentsConfig,
     private readonly logger: Logger,
+    eventBus: EventBus,
     /** Members' late payments: until the wallet lands this opens a refund task too (see README). */
     private onMemberLatePayment: LatePaymentHandler | null = null,
-  ) {}
+  ) {
+    this.methodCache = new PaymentMethodCache(() => this.allMethods(), eventBus);
+  }
+
+  private readonly methodCache: PaymentMethodCache;
 
   setLatePaymentHandler(handler: LatePaymentHandler): void {
     this.onMemberLatePayment = handler;
@@ -83,17 +91,18 @@ export class PaymentService {
   /** Active methods usable for this amount, in display order. */
   async methodsFor(amount: number, options: { wallet?: boolean } = {}): Promise<PaymentMethod[]> {
     if (!Number.isSafeInteger(amount) || amount < 0) throw badInput("amount must be a whole number of rupiah");
-    const methods = await this.dataSource.getRepository(PaymentMethod).find({ where: { active: true }, order: { sort: "ASC", code: "ASC" } });
+    const methods = await this.methodCache.all();
     // the wallet only makes sense for a signed-in buyer
-    return methods.filter((m) => amount >= m.minAmount && amount <= m.maxAmount && this.usable(m) && (options.wallet || m.gateway !== WALLET_GATEWAY));
+    return methods.filter((m) => m.active && amount >= m.minAmount && amount <= m.maxAmount && this.usable(m) && (options.wallet || m.gateway !== WALLET_GATEWAY));
   }
 
   allMethods(): Promise<PaymentMethod[]> {
     return this.dataSource.getRepository(PaymentMethod).find({ order: { sort: "ASC", code: "ASC" } });
   }
 
+  /** An active, usable method (cached: see PaymentMethodCache). */
   async method(code: string): Promise<PaymentMethod> {
-    const method = await this.dataSource.getRepository(PaymentMethod).findOne({ where: { code } });
+    const method = (await this.methodCache.all()).find((m) => m.code === code);
     if (!method || !method.active || !this.usable(method)) throw badInput(`Payment method ${code} is not available`);
     return method;
   }
@@ -117,6 +126,7 @@ export class PaymentService {
         before: before as Record<string, unknown> | null,
         after: { ...method } as Record<string, unknown>,
       });
+      await afterCommit(manager, () => this.methodCache.changed());
       return method;
     });
   }

@@ -47,9 +47,9 @@ export class PointsService {
    * checked, then one conditional UPDATE (never below zero). Short balance →
    * BAD_USER_INPUT; redeeming twice for one order → CONFLICT.
    */
-  async redeem(manager: EntityManager, input: { userId: string; orderId: string; points: number; orderTotal: number }): Promise<PointsQuote & { balanceAfter: number }> {
+  async redeem(manager: EntityManager, input: { userId: string; orderId: string; points: number; orderTotal: number }): Promise<PointsQuote> {
     const quote = this.value(await this.rules(manager), input.points, input.orderTotal);
-    const applied = await this.ledger.debit(manager, {
+    await this.ledger.debit(manager, {
       userId: input.userId,
       amount: input.points,
       type: PointMutationType.REDEEM,
@@ -57,7 +57,7 @@ export class PointsService {
       referenceId: input.orderId,
       note: `Rp${quote.rupiahValue} off the order`,
     });
-    return { ...quote, balanceAfter: applied.balanceAfter };
+    return quote;
   }
 
   /** Points for a successful order, at the configured rate; once per order (a repeat answers applied: false). */

@@ -87,6 +87,15 @@ export class PricingService {
     return new Map(rows.map((row) => [row.variantId, row.price]));
   }
 
+  /**
+   * For another module's query that prices its variants in the same statement
+   * (the checkout's quote): a LEFT JOIN taking the level code as its one `?`
+   * parameter, and the price column (NULL = not priced for that level).
+   */
+  priceJoin(variantIdColumn: string): { join: string; price: string } {
+    return { join: `LEFT JOIN variant_prices vp ON vp.variant_id = ${variantIdColumn} AND vp.level_code = ?`, price: "vp.price" };
+  }
+
   /** Cached version of pricesFor for public reads (DataLoader batches land here). */
   async cachedPricesFor(levelCode: string, variantIds: readonly string[]): Promise<(number | null)[]> {
     return this.cache.loadMany(`price:${levelCode}`, variantIds, (missing) => this.pricesFor(levelCode, missing));

@@ -1,7 +1,7 @@
 import { DataSource, type EntityManager } from "typeorm";
 import { ulid } from "ulid";
 import { badInput, notFound } from "../../core/errors";
-import { Ledger, affectedRows, sqlCode, type Applied, type AlreadyApplied } from "../../core/ledger";
+import { Ledger, affectedRows, sqlCode, type Applied, type AlreadyApplied, type LedgerRow } from "../../core/ledger";
 import type { Page } from "../../core/paging";
 import { ledgerPage } from "../../core/ledger-columns";
 import type { AuditService } from "../audit/audit.service";
@@ -48,8 +48,8 @@ export class WalletService {
   ) {}
 
   /**
-   * Takes money from the wallet: the ledger row first, then one conditional
-   * UPDATE; call it LAST in the transaction, just before COMMIT. Short balance
+   * Takes money from the wallet: one conditional UPDATE, then the ledger row;
+   * call it LAST in the transaction, just before COMMIT. Short balance
    * → BAD_USER_INPUT (reason INSUFFICIENT_BALANCE), nothing written; the same
    * type + reference twice → CONFLICT.
    */
@@ -60,6 +60,11 @@ export class WalletService {
   /** Adds money; the same type + reference a second time is a no-op answering `{ applied: false }`. */
   credit(manager: EntityManager, change: WalletChange<CreditType>): Promise<Applied | AlreadyApplied> {
     return this.ledger.credit(manager, change);
+  }
+
+  /** A ledger row's position and balances before/after. */
+  entry(manager: EntityManager, mutationId: string): Promise<LedgerRow> {
+    return this.ledger.entry(manager, mutationId);
   }
 
   async view(userId: string, manager: EntityManager = this.dataSource.manager): Promise<WalletView> {
