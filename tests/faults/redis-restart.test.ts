@@ -13,7 +13,7 @@ import { waitFor } from "../ordering/fixtures";
 import { wsClient } from "../helpers/graphql";
 import { registerAccount, subscribeTo, type LiveSubscription, type TestAccount } from "../helpers/identity";
 import { RedisServer, StoreProcess, controlStore, type StoreProcessOptions, processPrefix, processTestDatabase, startSimulators } from "../helpers/processes";
-import { NUMBERS, buy, ledger, printLogsOnFailure, purchases, simFaults, simPost, simState, statuses, transitions, updates, type Bought } from "./fixtures";
+import { NUMBERS, buy, ledger, printLogsOnFailure, purchases, simFaults, simPost, simState, simWebhooks, statuses, transitions, updates, type Bought } from "./fixtures";
 
 type Script = keyof typeof EXPECTED;
 const EXPECTED = {
@@ -136,19 +136,29 @@ describe("Redis is killed and restarts empty while paid orders are in flight", f
     await redis!.kill();
     expect(atKill.queued, JSON.stringify(atKill)).to.be.at.least(4);
 
-    // while Redis is gone the supplier settles two Pending purchases; its callbacks reach the API, which cannot publish or enqueue
+    // while Redis is gone the supplier settles two Pending purchases; its callbacks reach the API, which cannot publish or enqueue,
+    // and still answers each with its committed result: the after-commit Redis work waits at most AFTER_COMMIT_WAIT_MS (1 s)
     const sim = await simState(sims!.url);
     const pendingAtSupplier = orders.filter((order) => order.script.startsWith("pending"));
     const refOf = new Map([...(await purchases(control!, ids)).values()].map((row) => [row.orderId, row.refId]));
     const early = pendingAtSupplier.filter((order) => order !== followed && sim.byRef.get(refOf.get(order.orderId)!)?.status === "Pending");
     const duringOutage = [early.find((order) => order.script === "pendingThenSuccess"), early.find((order) => order.script === "pendingThenFail")].filter((order) => order !== undefined);
+    expect(duringOutage).to.have.length(2);
     const outageCalls = duringOutage.map((order) => simPost(sims!.url, `/transactions/${refOf.get(order.orderId)}/resolve`, { status: order.script === "pendingThenSuccess" ? "Sukses" : "Gagal" }));
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    for (const answer of await Promise.all(outageCalls)) expect(answer.status).to.equal(200);
+    expect(redis!.running).to.equal(false);
+    for (const order of duringOutage) {
+      const settles = (await simWebhooks(sims!.url, refOf.get(order.orderId)!)).filter((delivery) => delivery.headers["x-digiflazz-event"] === "update");
+      const attempts = settles.flatMap((delivery) => delivery.attempts);
+      expect(attempts.map((attempt) => attempt.status), order.script).to.deep.equal([200]);
+      expect(attempts[0].ms, `${order.script}: the store's answer took`).to.be.below(5_000);
+    }
+    const settled = await purchases(control!, duringOutage.map((order) => order.orderId));
+    expect(duringOutage.map((order) => settled.get(order.orderId)!.status)).to.deep.equal(duringOutage.map((order) => (order.script === "pendingThenSuccess" ? "SUCCESS" : "FAILED")));
 
     await redis!.start(); // empty: no jobs, no repeatable sweepers, no subscriptions
     // the worker registers its sweepers again by itself, and they rebuild the lost jobs from MySQL
     await waitFor(async () => JSON.stringify(await repeatables()) === JSON.stringify(sweepers), 10_000);
-    for (const answer of await Promise.all(outageCalls)) expect(answer.status).to.equal(200);
 
     // the buyer reconnects: the order's current state comes first, then the outcome
     const reconnected = follow(followed.trackingToken);
