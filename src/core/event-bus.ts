@@ -57,8 +57,9 @@ export class EventBus {
   /**
    * Subscribes, reads the current state only once Redis has confirmed the
    * subscription (so nothing published in between is missed), yields that
-   * state first and then every event. `skip` drops a live event that repeats
-   * what was already yielded. Ending the iterator unsubscribes at once.
+   * state first and then every event. `skip` drops a live event that is not
+   * newer than what was last yielded (a repeat, or one that was in flight
+   * while the state was read). Ending the iterator unsubscribes at once.
    */
   subscribeFrom<T>(topic: string, id: string, current: () => Promise<T | null>, skip: (event: T, last: T) => boolean): AsyncIterable<T> {
     return new Repeater<T>(async (push, stop) => {
