@@ -217,6 +217,8 @@ export class DrillStore {
     await this.clearSimFaults();
     await this.revive(this.api);
     await this.revive(this.worker);
+    // an access token lives 15 min (JWT_ACCESS_TTL_SECONDS) and a full run is longer: each drill starts with a fresh one
+    this.admin = await login(this.url, "admin@lapak.test", DEMO_PASSWORD);
   }
 
   async stop(): Promise<void> {
