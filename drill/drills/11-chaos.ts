@@ -75,12 +75,15 @@ export const chaosDrill: Drill = {
     const started = Date.now();
     const end = started + durationMs;
 
+    // a client retries with its key until it has its order: for minutes, not a count of tries, because a killed
+    // api comes back only once a new process has booted (over a minute on a loaded 2-core machine)
     const attempt = async (request: CheckoutRequest): Promise<{ orderId: string; trackingToken: string; total: number } | null> => {
-      for (let i = 0; i < 40; i++) {
+      const giveUpAt = Date.now() + 240_000;
+      for (let i = 0; Date.now() < giveUpAt; i++) {
         const { response, placed } = await checkout(store.url, request, 15_000);
         if (placed && !response.errors && !placed.paymentError) return placed;
         errors.push({ code: placed?.paymentError ? "PAYMENT_ERROR" : (codeOf(response) ?? "NO_CODE"), message: (placed?.paymentError ?? response.networkError ?? response.errors?.[0]?.message ?? "").slice(0, 120) });
-        await sleep(250 + i * 150);
+        await sleep(Math.min(250 + i * 150, 3_000));
       }
       unfinished.push(request.idempotencyKey!);
       return null;
