@@ -121,6 +121,9 @@ describe("Redis is killed and restarts empty while paid orders are in flight", f
     const followed = orders.filter((order) => order.script === "pendingThenSuccess").at(-1)!;
     const stayed = follow(followed.trackingToken);
     await waitFor(async () => updates(stayed).length > 0);
+    // and buyers follow every other pending order: those settled while Redis is away publish into the outage
+    const staying = new Map(orders.filter((order) => order.script.startsWith("pending") && order !== followed).map((order) => [order.orderId, follow(order.trackingToken)]));
+    await waitFor(async () => [...staying.values()].every((live) => updates(live).length > 0));
     // the worker starts on a full batch: its purchase jobs wait in Redis
     worker = await StoreProcess.start(workerOptions);
 
@@ -180,6 +183,8 @@ describe("Redis is killed and restarts empty while paid orders are in flight", f
     await waitFor(async () => [...(await statuses(control!, allIds)).values()].every((status) => status === "SUCCESS" || status === "REFUNDED"), 45_000).catch(async () => {
       throw new Error(`orders left unfinished: ${JSON.stringify([...(await statuses(control!, allIds)).entries()].filter(([, status]) => status !== "SUCCESS" && status !== "REFUNDED"))}`);
     });
+    // the purchase row is marked delivered just after the order's transaction (and its after-commit work) is done
+    await waitFor(async () => [...(await purchases(control!, allIds)).values()].every((row) => row.delivered), 10_000).catch(() => undefined);
 
     const final = await statuses(control!, allIds);
     const logs = await transitions(control!, allIds);
@@ -210,6 +215,16 @@ describe("Redis is killed and restarts empty while paid orders are in flight", f
     // the buyer who stayed connected through the outage heard it too (the API subscribed again to the restarted Redis)
     await waitFor(async () => updates(stayed).length === 2, 10_000);
     expect(updates(stayed).map((update) => update.status)).to.deep.equal(["PROCESSING", "SUCCESS"]);
+    // those whose order was settled during the outage get its state once the API's Redis connection is back
+    for (const order of duringOutage) {
+      const live = staying.get(order.orderId)!;
+      await waitFor(async () => updates(live).at(-1)?.status === EXPECTED[order.script], 10_000).catch(() => {
+        throw new Error(`${order.script} ${order.orderId}: the buyer who stayed heard ${JSON.stringify(updates(live).map((update) => update.status))}`);
+      });
+      const heard = updates(live).map((update) => update.status);
+      expect(heard[0], order.script).to.equal("PROCESSING");
+      expect(LOG[EXPECTED[order.script]].map((step) => step.split(">").at(-1)).filter((status) => heard.includes(status as never)), order.script).to.deep.equal(heard);
+    }
     const refunded = orders.find((order) => order.script === "pendingThenFail")!;
     const late = follow(refunded.trackingToken);
     await waitFor(async () => updates(late).length > 0, 10_000);
