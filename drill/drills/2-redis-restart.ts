@@ -35,6 +35,10 @@ export const redisRestartDrill: Drill = {
         reconnecting.follow(order.orderId, order.trackingToken);
       }
       c.inFlight = orders.length + gatewayOrders.length;
+      // both sets of subscribers have their current state (a loaded api takes a while to set up 2×68 subscriptions):
+      // one set is to stay connected through the outage, which it cannot if it was never subscribed
+      const followed = new Map([...orders, ...gatewayOrders].map((order) => [order.orderId, 0]));
+      await Promise.all([stayed.caughtUp(followed, 30_000), reconnecting.caughtUp(followed, 30_000)]);
       await sleep(rng.int(1_000, 3_000));
       const before = await orderRows(store, orders.map((o) => o.orderId));
       const txs = await store.supplierTransactions();

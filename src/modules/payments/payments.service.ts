@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from "typeorm";
 import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import { In, IsNull, LessThan, MoreThan } from "typeorm";
+import { afterCommit } from "../../core/after-commit";
 import type { Logger } from "../../core/logger";
 import type { QueueRegistry } from "../../core/queues";
 import { badInput, conflict, forbidden, notFound } from "../../core/errors";
@@ -242,8 +243,9 @@ export class PaymentService {
       this.logger.warn("payment callback rejected", { gateway: gateway.code, reason: parsed.reason, callbackId: row.id });
       return { ...gateway.answer("rejected"), callbackId: row.id };
     }
-    // Stored and committed: a lost enqueue is picked up by the sweep (pollPending).
-    await this.enqueueCallback(row.id).catch((error: Error) => this.logger.warn("callback not queued", { callbackId: row.id, error: error.message }));
+    // Stored and committed: a lost enqueue is picked up by the sweep (pollPending), so the gateway
+    // waits for it at most AFTER_COMMIT_WAIT_MS (with Redis away the add would hang until it is back)
+    await afterCommit(this.dataSource.manager, () => this.enqueueCallback(row.id).catch((error: Error) => this.logger.warn("callback not queued", { callbackId: row.id, error: error.message })));
     return { ...gateway.answer("accepted"), callbackId: row.id };
   }
 
