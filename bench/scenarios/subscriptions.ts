@@ -111,9 +111,15 @@ async function openAll(store: BenchStore, orders: PlacedOrder[]): Promise<Follow
   return followers;
 }
 
+/**
+ * Status versions of the published events: beyond any real change of these
+ * fresh orders, so the subscription's "newer than what was sent" filter lets them through.
+ */
+const VERSION = { [OrderStatus.PAID]: 1000, [OrderStatus.PROCESSING]: 1001 } as const;
+
 /** An order event as OrderEventPublisher sends it once its transaction commits. */
-function publish(store: BenchStore, orderId: string, status: OrderStatus): void {
-  const event: OrderEvent = { orderId, invoiceNumber: "BENCH", status, sn: null, message: "bench", at: new Date().toISOString() };
+function publish(store: BenchStore, orderId: string, status: OrderStatus.PAID | OrderStatus.PROCESSING): void {
+  const event: OrderEvent = { orderId, invoiceNumber: "BENCH", status, version: VERSION[status], sn: null, message: "bench", at: new Date().toISOString() };
   store.infra.eventBus.publish(ORDER_UPDATED, orderId, event);
   store.infra.eventBus.publish(ORDER_FEED, undefined, event);
 }

@@ -75,12 +75,15 @@ export const chaosDrill: Drill = {
     const started = Date.now();
     const end = started + durationMs;
 
+    // a client retries with its key until it has its order: for minutes, not a count of tries, because a killed
+    // api comes back only once a new process has booted (over a minute on a loaded 2-core machine)
     const attempt = async (request: CheckoutRequest): Promise<{ orderId: string; trackingToken: string; total: number } | null> => {
-      for (let i = 0; i < 40; i++) {
+      const giveUpAt = Date.now() + 240_000;
+      for (let i = 0; Date.now() < giveUpAt; i++) {
         const { response, placed } = await checkout(store.url, request, 15_000);
         if (placed && !response.errors && !placed.paymentError) return placed;
         errors.push({ code: placed?.paymentError ? "PAYMENT_ERROR" : (codeOf(response) ?? "NO_CODE"), message: (placed?.paymentError ?? response.networkError ?? response.errors?.[0]?.message ?? "").slice(0, 120) });
-        await sleep(250 + i * 150);
+        await sleep(Math.min(250 + i * 150, 3_000));
       }
       unfinished.push(request.idempotencyKey!);
       return null;
@@ -154,9 +157,11 @@ export const chaosDrill: Drill = {
     c.none("clients got retryable errors only", errors.filter((e) => !RETRYABLE.has(e.code)).map((e) => `${e.code}: ${e.message}`), errors.length);
     c.none("every checkout completed with its idempotency key", unfinished, ids.length + unfinished.length);
     // subscribers: reconnect (the api may have died under them), then the final status, never backwards
+    // (a store process revived on a loaded machine takes a while to answer every subscription: wait for them, not a fixed time)
     const marks = await tracker.resubscribe();
-    await sleep(2_000);
+    await tracker.caughtUp(marks, 30_000);
     const heard = paidIds.filter((id) => tracker.last(id) !== all.find((row) => row.id === id)?.status);
+    if (tracker.errors.length > 0) c.note(`subscription errors: ${tracker.errors.slice(0, 3).join("; ")}`);
     c.none("a (re)connected subscriber hears each paid order's final status", heard.map((id) => `${id}:${tracker.last(id) ?? "nothing"}`), paidIds.length);
     const backward = ids
       .flatMap((id) => {

@@ -35,6 +35,10 @@ export const redisRestartDrill: Drill = {
         reconnecting.follow(order.orderId, order.trackingToken);
       }
       c.inFlight = orders.length + gatewayOrders.length;
+      // both sets of subscribers have their current state (a loaded api takes a while to set up 2×68 subscriptions):
+      // one set is to stay connected through the outage, which it cannot if it was never subscribed
+      const followed = new Map([...orders, ...gatewayOrders].map((order) => [order.orderId, 0]));
+      await Promise.all([stayed.caughtUp(followed, 30_000), reconnecting.caughtUp(followed, 30_000)]);
       await sleep(rng.int(1_000, 3_000));
       const before = await orderRows(store, orders.map((o) => o.orderId));
       const txs = await store.supplierTransactions();
@@ -58,13 +62,18 @@ export const redisRestartDrill: Drill = {
       await sleep(Math.max(0, downMs - (Date.now() - restartAt)));
       await store.redisServer.start();
       c.inject(`Redis back after ${((Date.now() - restartAt) / 1000).toFixed(1)} s, empty; meanwhile ${gatewayOrders.length} guests paid (Tripay callbacks) and ${Math.ceil(pendingRefs.length / 2)} Pending purchases settled at the supplier`);
-      // the rest of the Pending purchases settle now
+      // the rest of the Pending purchases settle now, their webhooks lost: only the store's own re-check finds out,
+      // and the re-check jobs went with Redis (so the sweeper must re-create them)
+      await store.sim("digiflazz", "/faults", { callbacks: { drop_webhook: true } });
       for (const row of pendingRefs.slice(Math.ceil(pendingRefs.length / 2))) {
         await store.sim("digiflazz", `/transactions/${row.refId}/resolve`, { status: scripts[orders.findIndex((o) => o.orderId === row.id)] === "pendingThenFail" ? "Gagal" : "Sukses" });
       }
-      await store.sim("digiflazz", "/faults", { endpoints: { transaction: {} } });
+      await store.sim("digiflazz", "/faults", { endpoints: { transaction: {} }, callbacks: { drop_webhook: false } });
       const ids = [...orders, ...gatewayOrders].map((o) => o.orderId);
       const statusAtReconnect = new Map((await orderRows(store, ids)).map((row) => [row.id, row.status]));
+      // the other set reconnects once the store says it is ready again (its Redis connections are back): a
+      // subscription opened while the api is still reconnecting gets a retryable error, and this client does not retry
+      await waitUntil(async () => (await fetch(`${store.url}/ready`).catch(() => null))?.status === 200, 30_000);
       const marks = await reconnecting.resubscribe();
       c.inject("subscribers: one set stays connected through the outage, the other reconnects after it");
 

@@ -255,6 +255,12 @@ export class Tracker {
     return marks;
   }
 
+  /** Waits, at most `ms`, until every order followed again has delivered something after its mark (its current state). */
+  async caughtUp(marks: Map<string, number>, ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline && [...marks].some(([orderId, mark]) => this.events.get(orderId)!.length <= mark)) await sleep(100);
+  }
+
   async close(): Promise<void> {
     for (const dispose of this.disposers.splice(0)) dispose();
     await this.client.dispose();

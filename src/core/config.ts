@@ -34,6 +34,8 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** a job whose worker died is run again by a live worker after about this long */
   jobStalledAfterMs: number;
+  /** how long a request or job waits for its after-commit Redis work (job adds, publishes) */
+  afterCommitWaitMs: number;
 }
 
 export class ConfigError extends Error {
@@ -82,6 +84,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     shutdownTimeoutMs: env.int("SHUTDOWN_TIMEOUT_MS", 15_000, 0),
     jobStalledAfterMs: env.int("JOB_STALLED_AFTER_MS", 30_000, 1000),
+    afterCommitWaitMs: env.int("AFTER_COMMIT_WAIT_MS", 1000, 0),
   };
   config.sandboxUrl = env.url("SANDBOX_URL", `http://127.0.0.1:${config.sandboxPort}`, ["http:", "https:"]);
   config.runSimulators =

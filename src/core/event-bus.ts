@@ -15,6 +15,8 @@ export class EventBus {
    * `@Subscription({ topics: "X", topicId })` hears `publish("X", id, ...)`.
    */
   readonly pubSub: PubSub<Record<string, [unknown]>>;
+  /** what live subscribeFrom() iterators do when the subscribe connection is back after an outage */
+  private readonly onReconnect = new Set<() => void>();
 
   constructor(
     publishClient: Redis,
@@ -32,6 +34,10 @@ export class EventBus {
       subscribe: (channel: string) => subscribeClient.subscribe(channel).catch(report),
       unsubscribe: (channel: string) => subscribeClient.unsubscribe(channel).catch(report),
     };
+    // ioredis subscribes its channels again on "ready"; what was published meanwhile is gone
+    subscribeClient.on("ready", () => {
+      for (const catchUp of this.onReconnect) catchUp();
+    });
     const eventTarget = createRedisEventTarget({ publishClient: publisher as unknown as Redis, subscribeClient: subscriber as unknown as Redis });
     const raw = createPubSub<Record<string, [unknown]>>({ eventTarget });
     this.raw = raw;
@@ -57,8 +63,12 @@ export class EventBus {
   /**
    * Subscribes, reads the current state only once Redis has confirmed the
    * subscription (so nothing published in between is missed), yields that
-   * state first and then every event. `skip` drops a live event that repeats
-   * what was already yielded. Ending the iterator unsubscribes at once.
+   * state first and then every event. `skip` drops a live event that is not
+   * newer than what was last yielded (a repeat, or one that was in flight
+   * while the state was read). When the connection comes back after a Redis
+   * outage the state is read again the same way, so a subscriber that stayed
+   * connected gets what was published while Redis was away (the newest state,
+   * if it moved on). Ending the iterator unsubscribes at once.
    */
   subscribeFrom<T>(topic: string, id: string, current: () => Promise<T | null>, skip: (event: T, last: T) => boolean): AsyncIterable<T> {
     return new Repeater<T>(async (push, stop) => {
@@ -78,16 +88,22 @@ export class EventBus {
           else deliver(result.value);
         }
       })();
-      try {
+      const readCurrent = async () => {
         await this.subscribeClient.subscribe(this.channel(topic, id));
         const now = await current();
         if (now !== null) deliver(now);
+      };
+      const catchUp = () => void readCurrent().catch(() => undefined); // Redis or MySQL away again: the next "ready" retries
+      try {
+        await readCurrent();
         for (const event of buffered) deliver(event);
         buffered = null;
+        this.onReconnect.add(catchUp);
       } catch (error) {
         stop(error);
       }
       await stop;
+      this.onReconnect.delete(catchUp);
       await iterator.return?.();
       await pump.catch(() => undefined);
     });

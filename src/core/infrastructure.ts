@@ -39,7 +39,7 @@ export class Infrastructure {
       );
     });
     const dataSource = await createDataSource(target, config.databasePoolSize).initialize();
-    dataSource.subscribers.push(new AfterCommitSubscriber(logger)); // publishes and job adds wait for commit
+    dataSource.subscribers.push(new AfterCommitSubscriber(logger, config.afterCommitWaitMs)); // publishes and job adds wait for commit
     const redis = createRedis(config.redisUrl, { name: "lapak" });
     const subscriber = createRedis(config.redisUrl, { name: "lapak-sub" });
     for (const client of [redis, subscriber]) client.on("error", (error) => logger.warn("redis error", { error: error.message }));

@@ -13,7 +13,7 @@ import { waitFor } from "../ordering/fixtures";
 import { wsClient } from "../helpers/graphql";
 import { registerAccount, subscribeTo, type LiveSubscription, type TestAccount } from "../helpers/identity";
 import { RedisServer, StoreProcess, controlStore, type StoreProcessOptions, processPrefix, processTestDatabase, startSimulators } from "../helpers/processes";
-import { NUMBERS, buy, ledger, printLogsOnFailure, purchases, simFaults, simPost, simState, statuses, transitions, updates, type Bought } from "./fixtures";
+import { NUMBERS, buy, ledger, printLogsOnFailure, purchases, simFaults, simPost, simState, simWebhooks, statuses, transitions, updates, type Bought } from "./fixtures";
 
 type Script = keyof typeof EXPECTED;
 const EXPECTED = {
@@ -121,6 +121,9 @@ describe("Redis is killed and restarts empty while paid orders are in flight", f
     const followed = orders.filter((order) => order.script === "pendingThenSuccess").at(-1)!;
     const stayed = follow(followed.trackingToken);
     await waitFor(async () => updates(stayed).length > 0);
+    // and buyers follow every other pending order: those settled while Redis is away publish into the outage
+    const staying = new Map(orders.filter((order) => order.script.startsWith("pending") && order !== followed).map((order) => [order.orderId, follow(order.trackingToken)]));
+    await waitFor(async () => [...staying.values()].every((live) => updates(live).length > 0));
     // the worker starts on a full batch: its purchase jobs wait in Redis
     worker = await StoreProcess.start(workerOptions);
 
@@ -136,19 +139,29 @@ describe("Redis is killed and restarts empty while paid orders are in flight", f
     await redis!.kill();
     expect(atKill.queued, JSON.stringify(atKill)).to.be.at.least(4);
 
-    // while Redis is gone the supplier settles two Pending purchases; its callbacks reach the API, which cannot publish or enqueue
+    // while Redis is gone the supplier settles two Pending purchases; its callbacks reach the API, which cannot publish or enqueue,
+    // and still answers each with its committed result: the after-commit Redis work waits at most AFTER_COMMIT_WAIT_MS (1 s)
     const sim = await simState(sims!.url);
     const pendingAtSupplier = orders.filter((order) => order.script.startsWith("pending"));
     const refOf = new Map([...(await purchases(control!, ids)).values()].map((row) => [row.orderId, row.refId]));
     const early = pendingAtSupplier.filter((order) => order !== followed && sim.byRef.get(refOf.get(order.orderId)!)?.status === "Pending");
     const duringOutage = [early.find((order) => order.script === "pendingThenSuccess"), early.find((order) => order.script === "pendingThenFail")].filter((order) => order !== undefined);
+    expect(duringOutage).to.have.length(2);
     const outageCalls = duringOutage.map((order) => simPost(sims!.url, `/transactions/${refOf.get(order.orderId)}/resolve`, { status: order.script === "pendingThenSuccess" ? "Sukses" : "Gagal" }));
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    for (const answer of await Promise.all(outageCalls)) expect(answer.status).to.equal(200);
+    expect(redis!.running).to.equal(false);
+    for (const order of duringOutage) {
+      const settles = (await simWebhooks(sims!.url, refOf.get(order.orderId)!)).filter((delivery) => delivery.headers["x-digiflazz-event"] === "update");
+      const attempts = settles.flatMap((delivery) => delivery.attempts);
+      expect(attempts.map((attempt) => attempt.status), order.script).to.deep.equal([200]);
+      expect(attempts[0].ms, `${order.script}: the store's answer took`).to.be.below(5_000);
+    }
+    const settled = await purchases(control!, duringOutage.map((order) => order.orderId));
+    expect(duringOutage.map((order) => settled.get(order.orderId)!.status)).to.deep.equal(duringOutage.map((order) => (order.script === "pendingThenSuccess" ? "SUCCESS" : "FAILED")));
 
     await redis!.start(); // empty: no jobs, no repeatable sweepers, no subscriptions
     // the worker registers its sweepers again by itself, and they rebuild the lost jobs from MySQL
     await waitFor(async () => JSON.stringify(await repeatables()) === JSON.stringify(sweepers), 10_000);
-    for (const answer of await Promise.all(outageCalls)) expect(answer.status).to.equal(200);
 
     // the buyer reconnects: the order's current state comes first, then the outcome
     const reconnected = follow(followed.trackingToken);
@@ -170,6 +183,8 @@ describe("Redis is killed and restarts empty while paid orders are in flight", f
     await waitFor(async () => [...(await statuses(control!, allIds)).values()].every((status) => status === "SUCCESS" || status === "REFUNDED"), 45_000).catch(async () => {
       throw new Error(`orders left unfinished: ${JSON.stringify([...(await statuses(control!, allIds)).entries()].filter(([, status]) => status !== "SUCCESS" && status !== "REFUNDED"))}`);
     });
+    // the purchase row is marked delivered just after the order's transaction (and its after-commit work) is done
+    await waitFor(async () => [...(await purchases(control!, allIds)).values()].every((row) => row.delivered), 10_000).catch(() => undefined);
 
     const final = await statuses(control!, allIds);
     const logs = await transitions(control!, allIds);
@@ -200,6 +215,16 @@ describe("Redis is killed and restarts empty while paid orders are in flight", f
     // the buyer who stayed connected through the outage heard it too (the API subscribed again to the restarted Redis)
     await waitFor(async () => updates(stayed).length === 2, 10_000);
     expect(updates(stayed).map((update) => update.status)).to.deep.equal(["PROCESSING", "SUCCESS"]);
+    // those whose order was settled during the outage get its state once the API's Redis connection is back
+    for (const order of duringOutage) {
+      const live = staying.get(order.orderId)!;
+      await waitFor(async () => updates(live).at(-1)?.status === EXPECTED[order.script], 10_000).catch(() => {
+        throw new Error(`${order.script} ${order.orderId}: the buyer who stayed heard ${JSON.stringify(updates(live).map((update) => update.status))}`);
+      });
+      const heard = updates(live).map((update) => update.status);
+      expect(heard[0], order.script).to.equal("PROCESSING");
+      expect(LOG[EXPECTED[order.script]].map((step) => step.split(">").at(-1)).filter((status) => heard.includes(status as never)), order.script).to.deep.equal(heard);
+    }
     const refunded = orders.find((order) => order.script === "pendingThenFail")!;
     const late = follow(refunded.trackingToken);
     await waitFor(async () => updates(late).length > 0, 10_000);

@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { expect } from "chai";
 import winston from "winston";
-import type { DataSource } from "typeorm";
+import type { DataSource, QueryRunner } from "typeorm";
 import type { RunningStore } from "../../src/boot";
 import { afterCommit } from "../../src/core/after-commit";
 import { sharedStore } from "../helpers/store";
@@ -68,6 +68,32 @@ describe("afterCommit: side effects wait for the transaction to commit", () => {
     }
     expect(ran).to.deep.equal(["second"]);
     expect(logged.join("")).to.contain("after-commit action failed").and.to.contain("Redis is down");
+  });
+
+  it("an action still waiting (Redis away) holds the caller AFTER_COMMIT_WAIT_MS at most, and never its connection", async () => {
+    const { afterCommitWaitMs } = store.infra.config;
+    let finish!: () => void;
+    const hanging = new Promise<void>((resolve) => (finish = resolve));
+    let runner: QueryRunner | undefined;
+    const releasedWhileWaiting: boolean[] = [];
+    const t0 = Date.now();
+    const result = await dataSource.transaction(async (manager) => {
+      runner = manager.queryRunner;
+      await afterCommit(manager, async () => {
+        setTimeout(() => releasedWhileWaiting.push(runner!.isReleased), 50);
+        await hanging;
+      });
+      return "committed";
+    });
+    const waited = Date.now() - t0;
+    expect(result).to.equal("committed");
+    expect(releasedWhileWaiting).to.deep.equal([true]);
+    expect(waited).to.be.at.least(afterCommitWaitMs - 20).and.below(afterCommitWaitMs + 2_000);
+    finish();
+
+    const t1 = Date.now();
+    await afterCommit(dataSource.manager, () => new Promise(() => undefined)); // outside a transaction: the same bound
+    expect(Date.now() - t1).to.be.at.least(afterCommitWaitMs - 20).and.below(afterCommitWaitMs + 2_000);
   });
 
   it("runs at once outside a transaction", async () => {

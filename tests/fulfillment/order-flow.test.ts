@@ -5,6 +5,7 @@ import { ulid } from "ulid";
 import type { RunningStore } from "../../src/boot";
 import { Role } from "../../src/modules/identity/role";
 import { Order } from "../../src/modules/ordering/order.entity";
+import { ORDER_UPDATED, type OrderEvent } from "../../src/modules/ordering/order-events";
 import { OrderStatus } from "../../src/modules/ordering/order-state";
 import { SupplierPurchase } from "../../src/modules/fulfillment/supplier-purchase.entity";
 import { CHECKOUT, GUEST_CONTACT, ML_INPUTS, fundWallet, sellable, walletMethod } from "../ordering/checkout-fixtures";
@@ -93,6 +94,26 @@ describe("An order's life, live: checkout → payment → supplier → SN on the
     expect(seen.at(-1)!.sn).to.equal(bought.sn).and.to.equal((await orderRow(order.id)).items![0].sn);
     expect(await simTransactions(purchase.refId)).to.have.length(1);
     expect(purchase.maxPrice).to.equal(19_800); // the variant's cost ceiling travels as max_price
+  });
+
+  it("events numbered by the order's status version; one that arrives after the current state and is not newer never reaches the follower", async () => {
+    const { trackingToken, order } = await buy({ method: tripay });
+    await pay(order.id);
+    await waitFor(async () => (await orderRow(order.id)).status === OrderStatus.SUCCESS);
+    const row = await orderRow(order.id);
+    const logged = await store.infra.dataSource.query("SELECT COUNT(*) AS n FROM order_transitions WHERE order_id = ?", [order.id]);
+    expect([row.statusVersion, Number(logged[0].n)]).to.deep.equal([4, 4]);
+
+    const live = subscribeTo(connect(), `subscription { orderTracking(trackingToken: "${trackingToken}") { ${FIELDS} } }`);
+    await until(live, OrderStatus.SUCCESS); // the current state (version 4)
+    // what was published before that read, arriving late (as it can from another process), then a newer event
+    const event = (status: OrderStatus, version: number, message: string): OrderEvent => ({ orderId: order.id, invoiceNumber: row.invoiceNumber, status, version, sn: null, message, at: new Date().toISOString() });
+    store.infra.eventBus.publish(ORDER_UPDATED, order.id, event(OrderStatus.PAID, 2, "late PAID"));
+    store.infra.eventBus.publish(ORDER_UPDATED, order.id, event(OrderStatus.PROCESSING, 3, "late PROCESSING"));
+    store.infra.eventBus.publish(ORDER_UPDATED, order.id, event(OrderStatus.SUCCESS, 4, "repeated SUCCESS"));
+    store.infra.eventBus.publish(ORDER_UPDATED, order.id, event(OrderStatus.SUCCESS, 5, "newer"));
+    await waitFor(async () => updates(live).length >= 2);
+    expect(updates(live).map((update) => `${update.status} ${update.message}`)).to.deep.equal(["SUCCESS Completed successfully", "SUCCESS newer"]);
   });
 
   it("pending at the supplier, then its signed callback: PAID, PROCESSING, SUCCESS; a replayed or late callback changes nothing", async () => {

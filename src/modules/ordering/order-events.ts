@@ -9,6 +9,8 @@ export interface OrderEvent {
   orderId: string;
   invoiceNumber: string;
   status: OrderStatus;
+  /** the order's status version after this change (1 when placed, +1 per change): later changes have higher ones */
+  version: number;
   /** the delivered SN(s), set on SUCCESS; followers who may not see it get null */
   sn: string | null;
   message: string;

@@ -40,8 +40,13 @@ export class OrderTracker {
     return this.eventBus.subscribe<OrderEvent>(ORDER_FEED);
   }
 
+  /**
+   * An event published before the current state was read can arrive after
+   * it: only what is newer than what the follower already has goes out, so
+   * a follower never sees an order go back to a status it has left.
+   */
   private follow(orderId: string): AsyncIterable<OrderEvent> {
-    return this.eventBus.subscribeFrom<OrderEvent>(ORDER_UPDATED, orderId, () => this.orders.currentEvent(orderId), (event, last) => event.status === last.status);
+    return this.eventBus.subscribeFrom<OrderEvent>(ORDER_UPDATED, orderId, () => this.orders.currentEvent(orderId), (event, last) => event.version <= last.version);
   }
 }
 

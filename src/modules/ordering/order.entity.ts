@@ -93,6 +93,10 @@ export class Order extends BaseEntity {
   @Column({ name: "review_reason", type: "varchar", length: 255, nullable: true })
   reviewReason: string | null;
 
+  /** How many status changes (transaction-log rows) the order has had: its events carry it, so followers drop stale ones. */
+  @Column({ name: "status_version", type: "int", default: 0 })
+  statusVersion: number;
+
   @OneToMany(() => OrderItem, (item) => item.order)
   items?: OrderItem[];
 }

@@ -150,6 +150,7 @@ export class OrderService {
       contactWhatsapp: draft.contact.whatsapp?.trim() || null,
       trackingTokenHash: sha256Hex(trackingToken),
       status: OrderStatus.PENDING_PAYMENT,
+      statusVersion: 1,
       kind: draft.kind ?? OrderKind.PURCHASE,
       ...checked,
       cashbackAmount: draft.cashbackAmount ?? 0,
@@ -297,7 +298,7 @@ export class OrderService {
 
   private async apply(manager: EntityManager, order: Order, to: OrderStatus, meta: TransitionMeta): Promise<Order> {
     const from = order.status;
-    const changes: Partial<Order> = { status: to };
+    const changes: Partial<Order> = { status: to, statusVersion: order.statusVersion + 1 };
     if (to === OrderStatus.PAID) changes.paidAt = new Date();
     await manager.update(Order, { id: order.id, status: from }, changes);
     Object.assign(order, changes);
@@ -465,7 +466,7 @@ function insertAsIs<T extends ObjectLiteral>(manager: EntityManager, entity: Ent
 }
 
 function toEvent(order: Order, status: OrderStatus, sn: string | null): OrderEvent {
-  return { orderId: order.id, invoiceNumber: order.invoiceNumber, status, sn, message: STATUS_MESSAGES[status], at: new Date().toISOString() };
+  return { orderId: order.id, invoiceNumber: order.invoiceNumber, status, version: order.statusVersion, sn, message: STATUS_MESSAGES[status], at: new Date().toISOString() };
 }
 
 /** The SNs of an order's delivered items, in item order ("a, b"), or null. */

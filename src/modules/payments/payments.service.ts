@@ -252,8 +252,9 @@ export class PaymentService {
       this.logger.warn("payment callback rejected", { gateway: gateway.code, reason: parsed.reason, callbackId: row.id });
       return { ...gateway.answer("rejected"), callbackId: row.id };
     }
-    // Stored and committed: a lost enqueue is picked up by the sweep (pollPending).
-    await this.enqueueCallback(row.id).catch((error: Error) => this.logger.warn("callback not queued", { callbackId: row.id, error: error.message }));
+    // Stored and committed: a lost enqueue is picked up by the sweep (pollPending), so the gateway
+    // waits for it at most AFTER_COMMIT_WAIT_MS (with Redis away the add would hang until it is back)
+    await afterCommit(this.dataSource.manager, () => this.enqueueCallback(row.id).catch((error: Error) => this.logger.warn("callback not queued", { callbackId: row.id, error: error.message })));
     return { ...gateway.answer("accepted"), callbackId: row.id };
   }
 
