@@ -38,6 +38,18 @@ export class PaymentMethodCache {
     return this.copy.methods;
   }
 
+  /**
+   * The method with this code when it is active; one that is missing or
+   * inactive in the copy is looked up again, so a method just added or
+   * switched on (in any process) is usable at once.
+   */
+  async active(code: string): Promise<PaymentMethod | null> {
+    const cached = (await this.all()).find((method) => method.code === code);
+    if (cached?.active) return cached;
+    this.copy = null;
+    return (await this.all()).find((method) => method.code === code && method.active) ?? null;
+  }
+
   /** Call once the change has committed: this process drops its copy at once, the others when they hear it. */
   changed(): void {
     this.copy = null;

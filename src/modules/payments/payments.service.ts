@@ -102,8 +102,8 @@ export class PaymentService {
 
   /** An active, usable method (cached: see PaymentMethodCache). */
   async method(code: string): Promise<PaymentMethod> {
-    const method = (await this.methodCache.all()).find((m) => m.code === code);
-    if (!method || !method.active || !this.usable(method)) throw badInput(`Payment method ${code} is not available`);
+    const method = await this.methodCache.active(code);
+    if (!method || !this.usable(method)) throw badInput(`Payment method ${code} is not available`);
     return method;
   }
 
