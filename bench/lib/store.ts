@@ -153,7 +153,11 @@ export class BenchStore {
     });
   }
 
-  /** A game with a customer-number input and one 86-diamond variant, and the WALLET payment method. */
+  /**
+   * A game with a customer-number input and one 86-diamond variant (the
+   * simulator's ML86, so the purchases after checkout succeed instead of being
+   * refunded while the ledger checker runs), and the WALLET payment method.
+   */
   checkoutProduct(): Promise<{ variantId: string }> {
     return this.once("checkout-product", async () => {
       const { services } = this.composition;
@@ -165,8 +169,9 @@ export class BenchStore {
         customerNoTemplate: "{userId}",
       });
       const variant = await services.catalog.saveVariant(admin, null, {
-        productId: product.id, name: "86 Diamonds", sku: "BENCH86", kind: FulfilmentKind.SUPPLIER, supplier: "digiflazz", supplierSku: "BENCH86", costPrice: 19_800, sort: 0,
+        productId: product.id, name: "86 Diamonds", sku: "BENCH86", kind: FulfilmentKind.SUPPLIER, supplier: "digiflazz", supplierSku: "ML86", costPrice: 19_800, sort: 0,
       });
+      await this.supplierReady();
       await services.payments.saveMethod(null, {
         code: "WALLET", gateway: "WALLET", channel: "BALANCE", displayName: "Saldo", feeFlat: 0, feePercentBp: 0, feeBearer: FeeBearer.MERCHANT,
         minAmount: 1, maxAmount: 100_000_000, active: true, sort: 0,
@@ -177,9 +182,8 @@ export class BenchStore {
 
   /**
    * What the fulfilment scenarios buy: a pulsa-like product whose one variant
-   * is the Digiflazz simulator's ML86 (so the supplier really sells it), a
-   * Tripay QRIS payment method for guests, a deposit at the simulator no run
-   * can spend, and the simulator's pending → final delay at 0 (no artificial delay).
+   * is the Digiflazz simulator's ML86 (so the supplier really sells it) and a
+   * Tripay QRIS payment method for guests.
    */
   fulfilmentProduct(): Promise<{ variantId: string; paymentMethod: string }> {
     return this.once("fulfilment-product", async () => {
@@ -198,9 +202,16 @@ export class BenchStore {
         code: "BENCH_QRIS", gateway: "TRIPAY", channel: "QRIS", displayName: "QRIS", feeFlat: 0, feePercentBp: 0, feeBearer: FeeBearer.MERCHANT,
         minAmount: 1_000, maxAmount: 5_000_000, active: true, sort: 0,
       }, null);
+      await this.supplierReady();
+      return { variantId: variant.id, paymentMethod: "BENCH_QRIS" };
+    });
+  }
+
+  /** The Digiflazz simulator with no pending → final delay and a deposit no run can spend. */
+  private supplierReady(): Promise<void> {
+    return this.once("supplier-ready", async () => {
       await this.sim("digiflazz", "/config", { pending_delay_ms: 0 });
       await this.sim("digiflazz", "/deposit", { deposit: 1_000_000_000_000 });
-      return { variantId: variant.id, paymentMethod: "BENCH_QRIS" };
     });
   }
 

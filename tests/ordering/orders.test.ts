@@ -152,15 +152,15 @@ describe("Order expiry", function () {
     const released: string[] = [];
     // Every worker in this process (the shared store's too) may run the sweep: wire the hook in each, as production does.
     const workers = [store, await sharedStore()].map((s) => s.composition.services.orders);
-    for (const worker of workers) {
+    const previous = workers.map((worker) =>
       worker.setHooks({
         onOrderReleased: async (manager, order) => {
           const [row] = await manager.query("SELECT status FROM orders WHERE id = ?", [order.id]);
           released.push(`${order.id}:${row.status}`);
         },
-      });
-    }
-    after(() => workers.forEach((worker) => worker.setHooks({ onOrderReleased: async () => undefined })));
+      }),
+    );
+    after(() => workers.forEach((worker, i) => worker.setHooks(previous[i])));
     const due = await orders.place(draft({ expiresAt: new Date(Date.now() + 500) }));
     const later = await orders.place(draft());
     const waiting = await orders.place(draft({ expiresAt: new Date(Date.now() + 500) }));

@@ -122,8 +122,11 @@ export class OrderService {
   ) {}
 
   /** Lets the composition root plug fulfilment, vouchers and points in after construction. */
-  setHooks(hooks: Partial<OrderHooks>): void {
+  /** Replaces the given hooks; answers the ones in place before, so a caller can put them back. */
+  setHooks(hooks: Partial<OrderHooks>): OrderHooks {
+    const previous = this.hooks;
     this.hooks = { ...this.hooks, ...hooks };
+    return previous;
   }
 
   // ---- creation ------------------------------------------------------------
