@@ -70,6 +70,29 @@ describe("Checkout through each payment gateway (guest, sandbox simulators)", fu
     expect(again.data!.payOrder.payment.reference).not.to.equal(retried.payment.reference);
   });
 
+  it("a payment start cut off by a crash (PENDING, no instructions) is closed; the same key starts one the buyer can pay", async () => {
+    const method = await createMethod(store, { gateway: "TRIPAY", channel: "QRIS", displayName: "QRIS crash" });
+    await simPost("tripay", "/faults", { endpoints: { "transaction-create": { http500: true } } });
+    const input = { items: [{ variantId, quantity: 1, inputs: ML_INPUTS }], contact: GUEST_CONTACT(), paymentMethod: method, idempotencyKey: ulid() };
+    const { order } = (await checkout(store, input)).data!.checkout;
+    await fetch(simUrl("tripay", "/faults"), { method: "DELETE" });
+    // what an API killed between writing the attempt and storing the gateway's answer leaves behind
+    const payments = store.infra.dataSource.getRepository(Payment);
+    const cutOff = await paymentOf(order.id);
+    await payments.update({ id: cutOff.id }, { status: PaymentStatus.PENDING });
+    expect(cutOff.instructions).to.equal(null);
+
+    const retried = (await checkout(store, input)).data!.checkout;
+    expect(retried.order.id).to.equal(order.id);
+    expect(retried.payment.instructions.qrString).to.be.a("string");
+    const rows = await payments.find({ where: { orderId: order.id }, order: { createdAt: "ASC" } });
+    expect(rows.map((row) => [row.id === cutOff.id, row.status])).to.deep.equal([[true, PaymentStatus.FAILED], [false, PaymentStatus.PENDING]]);
+    expect(rows[1].reference).to.equal(retried.payment.reference);
+    const paid = await gql(store.url!, `mutation ($id: ID!) { simulatePayment(orderId: $id) { reference } }`, { id: order.id });
+    expect(paid.errors, JSON.stringify(paid.errors)).to.equal(undefined);
+    expect(paid.data!.simulatePayment.reference).to.equal(retried.payment.reference);
+  });
+
   it("a member's payment arriving after expiry goes to the wallet as a REFUND, once", async () => {
     const buyer = await registerAccount(store.url!, "late");
     const method = await createMethod(store, { gateway: "TRIPAY", channel: "QRIS", displayName: "QRIS late" });

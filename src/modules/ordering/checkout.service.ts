@@ -289,7 +289,9 @@ export class CheckoutService {
       if (await this.deps.redis.set(key, "1", "PX", 30_000, "NX")) {
         try {
           const again = fresh ? null : await this.openInstructions(orderId);
-          return again ?? (await this.deps.payments.start(orderId, methodCode)).payment;
+          if (again) return again;
+          await this.deps.payments.closeInterruptedStarts(orderId);
+          return (await this.deps.payments.start(orderId, methodCode)).payment;
         } finally {
           await this.deps.redis.del(key);
         }
@@ -299,8 +301,9 @@ export class CheckoutService {
     throw conflict("The payment of this order is being started, try again");
   }
 
+  /** The newest PENDING attempt that got its instructions (one without them is still starting, or was cut off). */
   private async openInstructions(orderId: string): Promise<Payment | null> {
-    return (await this.deps.payments.paymentsOf(orderId)).filter((payment) => payment.status === PaymentStatus.PENDING).at(-1) ?? null;
+    return (await this.deps.payments.paymentsOf(orderId)).filter((payment) => payment.status === PaymentStatus.PENDING && payment.instructions !== null).at(-1) ?? null;
   }
 
   private async memberContact(userId: string, given: NormalisedCheckout["contact"]) {

@@ -213,6 +213,18 @@ export class PaymentService {
     }
   }
 
+  /**
+   * Closes attempts whose start was cut off (the process died between writing
+   * the row and storing the gateway's answer): the buyer never saw their
+   * instructions, so they could never be paid. Call it holding the order's
+   * payment-start lock, so no start still running is closed.
+   */
+  async closeInterruptedStarts(orderId: string): Promise<number> {
+    const result = await this.dataSource.getRepository(Payment).update({ orderId, status: PaymentStatus.PENDING, instructions: IsNull() }, { status: PaymentStatus.FAILED });
+    if (result.affected) this.logger.warn("closed interrupted payment starts", { orderId, count: result.affected });
+    return result.affected ?? 0;
+  }
+
   paymentsOf(orderId: string): Promise<Payment[]> {
     return this.dataSource.getRepository(Payment).find({ where: { orderId }, order: { createdAt: "ASC" } });
   }
