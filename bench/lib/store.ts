@@ -154,8 +154,8 @@ export class BenchStore {
   }
 
   /**
-   * A game with a customer-number input and one 86-diamond variant (the
-   * simulator's ML86, so the purchases after checkout succeed instead of being
+   * A game with a customer-number input and one 172-diamond variant (the
+   * simulator's ML172, so the purchases after checkout succeed instead of being
    * refunded while the ledger checker runs), and the WALLET payment method.
    */
   checkoutProduct(): Promise<{ variantId: string }> {
@@ -169,7 +169,7 @@ export class BenchStore {
         customerNoTemplate: "{userId}",
       });
       const variant = await services.catalog.saveVariant(admin, null, {
-        productId: product.id, name: "86 Diamonds", sku: "BENCH86", kind: FulfilmentKind.SUPPLIER, supplier: "digiflazz", supplierSku: "ML86", costPrice: 19_800, sort: 0,
+        productId: product.id, name: "172 Diamonds", sku: "BENCH172", kind: FulfilmentKind.SUPPLIER, supplier: "digiflazz", supplierSku: "ML172", costPrice: 39_000, sort: 0,
       });
       await this.supplierReady();
       await services.payments.saveMethod(null, {

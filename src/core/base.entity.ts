@@ -1,5 +1,5 @@
 import { BeforeInsert, CreateDateColumn, PrimaryColumn, UpdateDateColumn } from "typeorm";
-import { ulid } from "ulid";
+import { newId } from "./ids";
 
 /** Every table: a ULID primary key and created/updated timestamps. */
 export abstract class BaseEntity {
@@ -14,6 +14,6 @@ export abstract class BaseEntity {
 
   @BeforeInsert()
   assignId(): void {
-    this.id ??= ulid();
+    this.id ??= newId();
   }
 }

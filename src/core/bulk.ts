@@ -1,4 +1,4 @@
-import { monotonicFactory } from "ulid";
+import { monotonicIds } from "./ids";
 import type { EntityManager } from "typeorm";
 
 /**
@@ -27,4 +27,4 @@ export async function bulkUpsert(
  * ULIDs for bulk writes: plain `ulid()` looks up the random source on every
  * call (about 60 µs each); one monotonic factory makes thousands in a few ms.
  */
-export const bulkId = monotonicFactory();
+export const bulkId = monotonicIds();

@@ -1,5 +1,5 @@
 import type { EntityManager } from "typeorm";
-import { ulid } from "ulid";
+import { newId } from "./ids";
 import { badInput, conflict, notFound } from "./errors";
 import { toMoney } from "./money";
 
@@ -97,7 +97,7 @@ export class Ledger {
       await manager.query(
         `INSERT INTO \`${this.tables.accounts}\` (id, user_id, balance, mutation_count) VALUES (?, ?, ?, 1) ` +
           `ON DUPLICATE KEY UPDATE balance = balance + ?, mutation_count = mutation_count + 1`,
-        [ulid(), entry.userId, entry.amount, entry.amount],
+        [newId(), entry.userId, entry.amount, entry.amount],
       );
     } catch (error) {
       if (sqlCode(error) === "ER_NO_REFERENCED_ROW_2") throw notFound("User");
@@ -132,7 +132,7 @@ export class Ledger {
    */
   private async record(manager: EntityManager, entry: LedgerEntry, signed: number): Promise<Applied | AlreadyApplied> {
     const { accounts, mutations } = this.tables;
-    const id = ulid();
+    const id = newId();
     try {
       await manager.query(
         `INSERT INTO \`${mutations}\` (id, user_id, type, amount, balance_before, balance_after, seq, reference_type, reference_id, actor_id, note) ` +

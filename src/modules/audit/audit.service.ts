@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { badInput } from "../../core/errors";
 import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
-import { ulid } from "ulid";
+import { newId } from "../../core/ids";
 import { currentScope } from "../../core/request-context";
 import { ActivityLog } from "./activity-log.entity";
 
@@ -51,7 +51,7 @@ export class AuditService {
   async record(manager: EntityManager, entry: AuditEntry): Promise<void> {
     const { before, after } = changedFields(entry.before ?? null, entry.after ?? null);
     const row = Object.assign(new ActivityLog(), entry, {
-      id: ulid(),
+      id: newId(),
       before,
       after,
       ip: entry.ip ?? null,

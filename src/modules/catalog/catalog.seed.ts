@@ -1,5 +1,5 @@
 import type { EntityManager } from "typeorm";
-import { ulid } from "ulid";
+import { newId } from "../../core/ids";
 import type { PricingService } from "../pricing/pricing.service";
 import { MarkupRule } from "../pricing/markup-rule.entity";
 import { CategoryType, FulfilmentKind, InputFieldType } from "./catalog.enums";
@@ -110,18 +110,18 @@ export async function seedCatalog(manager: EntityManager, services: { pricing: P
   const variantIds: string[] = [];
   let categorySort = 0;
   for (const category of CATALOG) {
-    const categoryId = ulid();
+    const categoryId = newId();
     await manager.insert(Category, { id: categoryId, name: category.name, slug: category.slug, type: category.type, imageUrl: `/images/categories/${category.slug}.png`, sort: (categorySort += 10), active: true });
     let productSort = 0;
     for (const product of category.products) {
-      const productId = ulid();
+      const productId = newId();
       await manager.insert(Product, {
         id: productId, name: product.name, slug: product.slug, categoryId, imageUrl: `/images/products/${product.slug}.png`, description: product.description,
         sort: (productSort += 10), active: true, inputSchema: product.inputs, customerNoTemplate: product.template,
       });
       let variantSort = 0;
       for (const [sku, name, cost, kind = FulfilmentKind.SUPPLIER, stock = null] of product.variants) {
-        const id = ulid();
+        const id = newId();
         variantIds.push(id);
         const supplier = kind === FulfilmentKind.SUPPLIER;
         await manager.insert(Variant, {
@@ -132,7 +132,7 @@ export async function seedCatalog(manager: EntityManager, services: { pricing: P
     }
   }
   for (const [levelCode, percentBp, fixedAmount] of MARKUPS) {
-    await manager.insert(MarkupRule, { id: ulid(), categoryId: "*", levelCode, percentBp, fixedAmount });
+    await manager.insert(MarkupRule, { id: newId(), categoryId: "*", levelCode, percentBp, fixedAmount });
   }
   await services.pricing.recomputeForVariants(manager, variantIds);
 }

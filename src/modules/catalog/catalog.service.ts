@@ -1,5 +1,5 @@
 import { Brackets, In, type DataSource, type EntityManager } from "typeorm";
-import { ulid } from "ulid";
+import { newId } from "../../core/ids";
 import { badInput, conflict, notFound } from "../../core/errors";
 import { toMoney } from "../../core/money";
 import { auditFields, type AuditService } from "../audit/audit.service";
@@ -442,7 +442,7 @@ export class CatalogService implements CostSource {
   ): Promise<E> {
     const before = id ? await manager.findOne(entity, { where: { id } as never }) : null;
     if (id && !before) throw notFound(name[0].toUpperCase() + name.slice(1));
-    const rowId = id ?? ulid();
+    const rowId = id ?? newId();
     if (before) await manager.update(entity, { id: rowId } as never, values as never);
     else await manager.insert(entity, { ...values, id: rowId } as never);
     const after = await manager.findOneOrFail(entity, { where: { id: rowId } as never });

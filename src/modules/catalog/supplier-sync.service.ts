@@ -1,5 +1,5 @@
 import { type DataSource, type EntityManager } from "typeorm";
-import { ulid } from "ulid";
+import { newId } from "../../core/ids";
 import type { Actor } from "../../core/actor";
 import type { AuditService } from "../audit/audit.service";
 import type { SupplierProduct } from "../fulfillment/supplier";
@@ -157,7 +157,7 @@ export class SupplierSyncService {
       unsorted.set(categoryName, productId);
     }
     const variant: Partial<Variant> = {
-      id: ulid(),
+      id: newId(),
       productId,
       name: (item.name.trim() || item.sku).slice(0, 160),
       sku,
@@ -190,13 +190,13 @@ export class SupplierSyncService {
     const categorySlug = `unsorted-${this.supplier}`;
     let category = await manager.findOne(Category, { where: { slug: categorySlug } });
     if (!category) {
-      await manager.insert(Category, { id: ulid(), name: `Unsorted (${this.supplier})`, slug: categorySlug, type: CategoryType.OTHER, active: false, sort: 9999 });
+      await manager.insert(Category, { id: newId(), name: `Unsorted (${this.supplier})`, slug: categorySlug, type: CategoryType.OTHER, active: false, sort: 9999 });
       category = await manager.findOneOrFail(Category, { where: { slug: categorySlug } });
     }
     const slug = `${categorySlug}-${slugify(supplierCategory)}`.slice(0, 160);
     const product = await manager.findOne(Product, { where: { slug } });
     if (product) return product.id;
-    const id = ulid();
+    const id = newId();
     await manager.insert(Product, {
       id,
       name: `Unsorted: ${supplierCategory} (${this.supplier})`.slice(0, 160),
@@ -222,7 +222,7 @@ export class SupplierSyncService {
     changes: SyncChange[],
   ): Promise<SupplierSyncReport> {
     const report = Object.assign(new SupplierSyncReport(), {
-      id: ulid(),
+      id: newId(),
       supplier: this.supplier,
       trigger,
       status,

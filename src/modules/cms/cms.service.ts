@@ -1,5 +1,5 @@
 import { type DataSource, type EntityTarget, type ObjectLiteral } from "typeorm";
-import { ulid } from "ulid";
+import { newId } from "../../core/ids";
 import type { Actor } from "../../core/actor";
 import { badInput, conflict, notFound } from "../../core/errors";
 import { auditFields, type AuditService } from "../audit/audit.service";
@@ -106,7 +106,7 @@ export class CmsService {
     return this.dataSource.transaction(async (manager) => {
       const before = id ? await manager.findOne(entity, { where: { id } as never }) : null;
       if (id && !before) throw notFound(name);
-      const rowId = id ?? ulid();
+      const rowId = id ?? newId();
       try {
         if (before) await manager.update(entity, { id: rowId } as never, values as never);
         else await manager.insert(entity, { ...values, id: rowId } as never);

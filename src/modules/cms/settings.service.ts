@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from "typeorm";
-import { ulid } from "ulid";
+import { newId } from "../../core/ids";
 import type { Actor } from "../../core/actor";
 import { badInput } from "../../core/errors";
 import type { AuditService } from "../audit/audit.service";
@@ -46,7 +46,7 @@ export class SettingsService {
           .createQueryBuilder()
           .insert()
           .into(StoreSetting)
-          .values({ id: ulid(), key, value: value as never })
+          .values({ id: newId(), key, value: value as never })
           .orUpdate(["value"], ["key"])
           .updateEntity(false)
           .execute();

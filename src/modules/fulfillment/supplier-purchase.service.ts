@@ -1,6 +1,6 @@
 import type Queue from "bull";
 import { Brackets, In, IsNull, LessThan, type DataSource, type EntityManager } from "typeorm";
-import { ulid } from "ulid";
+import { newId } from "../../core/ids";
 import { afterCommit } from "../../core/after-commit";
 import { badInput, conflict, notFound } from "../../core/errors";
 import { affectedRows } from "../../core/ledger";
@@ -73,7 +73,7 @@ export class SupplierPurchaseService {
    */
   async request(manager: EntityManager, input: PurchaseRequestInput): Promise<PurchaseRef> {
     validate(input);
-    const id = ulid();
+    const id = newId();
     const refId = `LPK${id}`;
     const inserted = await manager
       .createQueryBuilder()
@@ -141,7 +141,7 @@ export class SupplierPurchaseService {
     const now = new Date();
     if (row.giveUpAt && now >= row.giveUpAt) return this.giveUp(row, "re-checks ran out without a final answer from the supplier");
 
-    const token = ulid();
+    const token = newId();
     const lockedUntil = new Date(now.getTime() + this.deps.config.leaseMs);
     const earliestLastRequest = new Date(now.getTime() - this.deps.config.recheckMinMs);
     const claimed = await repo
@@ -262,7 +262,7 @@ export class SupplierPurchaseService {
     if (!row || !isFinal(row.status) || row.resultDeliveredAt) return true;
     // Claim the delivery (the lock columns are free once a row is final), so a webhook
     // and a worker finishing together hand the result over once, not twice.
-    const token = ulid();
+    const token = newId();
     const now = new Date();
     const claimed = await repo
       .createQueryBuilder()

@@ -1,7 +1,7 @@
 import { findOneJoined } from "../../core/database";
 import type { DataSource } from "typeorm";
 import { IsNull } from "typeorm";
-import { ulid } from "ulid";
+import { newId } from "../../core/ids";
 import type { Viewer } from "../../core/context";
 import { badInput, forbidden, notFound } from "../../core/errors";
 import { ApiToken } from "./api-token.entity";
@@ -46,7 +46,7 @@ export class ApiTokenService {
       if (active >= MAX_ACTIVE_TOKENS) throw badInput(`At most ${MAX_ACTIVE_TOKENS} active API tokens; revoke one first`);
       const token = `${API_TOKEN_PREFIX}${randomToken()}`;
       const apiToken = Object.assign(new ApiToken(), {
-        id: ulid(),
+        id: newId(),
         userId,
         name,
         tokenHash: sha256(token),

@@ -1,6 +1,6 @@
 import bcrypt from "bcrypt";
 import type { EntityManager } from "typeorm";
-import { ulid } from "ulid";
+import { newId } from "../../core/ids";
 import { MemberLevel } from "./member-level.entity";
 import { Role } from "./role";
 import { CustomerType, User } from "./user.entity";
@@ -24,7 +24,7 @@ export async function seedIdentity(manager: EntityManager, bcryptCost: number): 
   const levels = new Map((await manager.find(MemberLevel)).map((level) => [level.code, level.id]));
   const passwordHash = await bcrypt.hash(DEMO_PASSWORD, bcryptCost);
   for (const account of DEMO_ACCOUNTS) {
-    const userId = ulid();
+    const userId = newId();
     await manager.insert(User, {
       id: userId,
       email: account.email,
@@ -36,7 +36,7 @@ export async function seedIdentity(manager: EntityManager, bcryptCost: number): 
     });
     await manager.insert(
       UserRole,
-      account.roles.map((role) => ({ id: ulid(), userId, role })),
+      account.roles.map((role) => ({ id: newId(), userId, role })),
     );
   }
 }

@@ -1,7 +1,7 @@
 import { findOneJoined } from "../../core/database";
 import bcrypt from "bcrypt";
 import { IsNull, type DataSource, type EntityManager } from "typeorm";
-import { ulid } from "ulid";
+import { newId } from "../../core/ids";
 import { badInput, conflict, notFound } from "../../core/errors";
 import type { NotificationOutboxService } from "../notifications/notification-outbox.service";
 import { NotificationChannel } from "../notifications/notification-outbox.entity";
@@ -52,7 +52,7 @@ export class IdentityService {
     return this.deps.dataSource.transaction(async (manager) => {
       const level = await manager.findOneByOrFail(MemberLevel, { code: "RETAIL" });
       if (await manager.existsBy(User, { email })) throw conflict("An account with this email already exists", { field: "email" });
-      const userId = ulid();
+      const userId = newId();
       try {
         await manager.insert(User, { id: userId, name, email, whatsapp, passwordHash, levelId: level.id, customerType: CustomerType.RETAIL });
       } catch (error) {
@@ -60,7 +60,7 @@ export class IdentityService {
         if ((error as { code?: string }).code === "ER_DUP_ENTRY") throw conflict("An account with this email already exists", { field: "email" });
         throw error;
       }
-      await manager.insert(UserRole, { id: ulid(), userId, role: Role.CUSTOMER });
+      await manager.insert(UserRole, { id: newId(), userId, role: Role.CUSTOMER });
       return this.deps.sessions.open(manager, userId, ip);
     });
   }
@@ -99,7 +99,7 @@ export class IdentityService {
       if (!user) return;
       const token = randomToken();
       await manager.insert(PasswordReset, {
-        id: ulid(),
+        id: newId(),
         userId: user.id,
         tokenHash: sha256(token),
         expiresAt: new Date(Date.now() + this.deps.passwordResetTtlSeconds * 1000),

@@ -3,7 +3,7 @@ import { createSecretKey, type KeyObject } from "node:crypto";
 import bcrypt from "bcrypt";
 import jwt from "jsonwebtoken";
 import { In, IsNull, Not, type DataSource, type EntityManager } from "typeorm";
-import { ulid } from "ulid";
+import { newId } from "../../core/ids";
 import type { Viewer } from "../../core/context";
 import { badInput, unauthenticated } from "../../core/errors";
 import type { LoginThrottle } from "./login-throttle";
@@ -76,7 +76,7 @@ export class SessionService {
 
   /** Starts a session for a user inside the caller's transaction (sign-in, registration). */
   async open(manager: EntityManager, userId: string, ip: string | null): Promise<SessionTokens> {
-    const session = await manager.save(Object.assign(new Session(), { id: ulid(), userId, ip, revokedAt: null, revokedReason: null }));
+    const session = await manager.save(Object.assign(new Session(), { id: newId(), userId, ip, revokedAt: null, revokedReason: null }));
     return this.issue(manager, session);
   }
 
@@ -168,7 +168,7 @@ export class SessionService {
     const refreshToken = randomToken();
     const refreshTokenExpiresAt = new Date(Date.now() + refreshTokenTtlSeconds * 1000);
     await manager.insert(RefreshToken, {
-      id: ulid(),
+      id: newId(),
       sessionId: session.id,
       tokenHash: sha256(refreshToken),
       expiresAt: refreshTokenExpiresAt,
@@ -178,7 +178,7 @@ export class SessionService {
       algorithm: "HS256",
       subject: session.userId,
       expiresIn: accessTokenTtlSeconds,
-      jwtid: ulid(),
+      jwtid: newId(),
     });
     return {
       accessToken,

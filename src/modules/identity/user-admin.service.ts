@@ -1,6 +1,6 @@
 import { findOneJoined } from "../../core/database";
 import { Brackets, In, type DataSource, type EntityManager } from "typeorm";
-import { ulid } from "ulid";
+import { newId } from "../../core/ids";
 import type { EventBus } from "../../core/event-bus";
 import { badInput, forbidden, notFound } from "../../core/errors";
 import type { AuditService } from "../audit/audit.service";
@@ -95,7 +95,7 @@ export class UserAdminService {
     if (actor.userId === userId) throw forbidden("You cannot change your own roles");
     return this.change(actor, userId, "user.roles.set", async (manager, user) => {
       await manager.delete(UserRole, { userId });
-      if (wanted.length > 0) await manager.insert(UserRole, wanted.map((role) => ({ id: ulid(), userId, role })));
+      if (wanted.length > 0) await manager.insert(UserRole, wanted.map((role) => ({ id: newId(), userId, role })));
     });
   }
 

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from "typeorm";
 import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
-import { ulid } from "ulid";
+import { newId } from "../../core/ids";
 import type { AppConfig } from "../../core/config";
 import type { Logger } from "../../core/logger";
 import { NotificationChannel, NotificationOutbox, NotificationStatus } from "./notification-outbox.entity";
@@ -51,7 +51,7 @@ export class NotificationOutboxService {
   ) {}
 
   async enqueue(manager: EntityManager, message: OutgoingMessage): Promise<string> {
-    const id = ulid();
+    const id = newId();
     const row = Object.assign(new NotificationOutbox(), { id, ...message, status: NotificationStatus.PENDING, attempts: 0, nextAttemptAt: new Date() });
     await manager.insert(NotificationOutbox, row as QueryDeepPartialEntity<NotificationOutbox>);
     return id;

@@ -1,6 +1,6 @@
 import { In, IsNull, type DataSource, type EntityManager, type FindOptionsWhere } from "typeorm";
 import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
-import { ulid } from "ulid";
+import { newId } from "../../core/ids";
 import { afterCommit } from "../../core/after-commit";
 import { badInput } from "../../core/errors";
 import type { EventBus } from "../../core/event-bus";
@@ -49,7 +49,7 @@ export class NotificationService {
     if (!Object.values(NotificationType).includes(input.type)) throw badInput("Unknown notification type");
     if (title.length < 1 || title.length > 150) throw badInput("title must be 1 to 150 characters");
     if (body.length > 2000) throw badInput("body must be at most 2000 characters");
-    const row = manager.create(Notification, { id: ulid(), userId: input.userId, type: input.type, title, body, data: input.data ?? null, readAt: null });
+    const row = manager.create(Notification, { id: newId(), userId: input.userId, type: input.type, title, body, data: input.data ?? null, readAt: null });
     await manager.insert(Notification, row as QueryDeepPartialEntity<Notification>);
     const saved = await manager.findOneByOrFail(Notification, { id: row.id }); // timestamps as the database set them
     await afterCommit(manager, () => this.eventBus.publish(NOTIFICATION_TOPIC, saved.userId, toEvent(saved)));

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { LessThanOrEqual, type DataSource, type EntityManager, type FindOptionsWhere } from "typeorm";
 import type { Queue } from "bull";
 import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
-import { ulid } from "ulid";
+import { newId } from "../../core/ids";
 import { afterCommit } from "../../core/after-commit";
 import { hmacHex } from "../../core/crypto";
 import { badInput, conflict, forbidden, notFound } from "../../core/errors";
@@ -74,7 +74,7 @@ export class ResellerWebhookService {
       // One upsert, so parallel first calls cannot both create (nor deadlock on gap locks).
       // The row keeps the id of whichever insert created it: ours means the secret is ours to show.
       const secret = newSecret();
-      const id = ulid();
+      const id = newId();
       await manager
         .createQueryBuilder()
         .insert()
@@ -106,7 +106,7 @@ export class ResellerWebhookService {
   async enqueue(manager: EntityManager, input: EnqueueInput): Promise<string | null> {
     if (!EVENT_NAME.test(input.event) || input.event.length > 60) throw badInput(`Invalid webhook event name "${input.event}"`);
     if (!(await this.hasEndpoint(manager, input.userId))) return null;
-    const id = ulid();
+    const id = newId();
     await manager.insert(WebhookDelivery, {
       id,
       userId: input.userId,

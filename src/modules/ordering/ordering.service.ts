@@ -2,7 +2,7 @@ import { findOneJoined } from "../../core/database";
 import { createHash, createHmac, randomInt } from "node:crypto";
 import { In, LessThanOrEqual, QueryFailedError, type DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from "typeorm";
 import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
-import { monotonicFactory } from "ulid";
+import { monotonicIds } from "../../core/ids";
 import type { Viewer } from "../../core/context";
 import { badInput, conflict, notFound } from "../../core/errors";
 import { STAFF_ROLES } from "../identity/role";
@@ -96,7 +96,7 @@ export interface Page<T> {
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const MAX_ITEMS = 50;
 const MAX_QUANTITY = 10_000;
-const nextId = monotonicFactory();
+const nextId = monotonicIds();
 
 const STATUS_MESSAGES: Record<OrderStatus, string> = {
   PENDING_PAYMENT: "Waiting for payment",

@@ -1,5 +1,5 @@
 import { In, type DataSource, type EntityManager } from "typeorm";
-import { ulid } from "ulid";
+import { newId } from "../../core/ids";
 import type { Actor } from "../../core/actor";
 import { bulkId, bulkUpsert } from "../../core/bulk";
 import { badInput, notFound } from "../../core/errors";
@@ -121,7 +121,7 @@ export class PricingService {
       }
       const before = await manager.findOne(VariantPrice, { where: { variantId, levelCode } });
       if (before) await manager.update(VariantPrice, { id: before.id }, { pinnedPrice: price });
-      else await manager.insert(VariantPrice, { id: ulid(), variantId, levelCode, price: price ?? basis.cost, pinnedPrice: price });
+      else await manager.insert(VariantPrice, { id: newId(), variantId, levelCode, price: price ?? basis.cost, pinnedPrice: price });
       await this.recomputeForVariants(manager, [variantId]);
       const after = await manager.findOneOrFail(VariantPrice, { where: { variantId, levelCode } });
       await this.audit.record(manager, {
@@ -157,7 +157,7 @@ export class PricingService {
       const before = await manager.findOne(MarkupRule, { where: { categoryId, levelCode: input.levelCode } });
       const values = { percentBp: input.percentBp, fixedAmount: input.fixedAmount };
       if (before) await manager.update(MarkupRule, { id: before.id }, values);
-      else await manager.insert(MarkupRule, { id: ulid(), categoryId, levelCode: input.levelCode, ...values });
+      else await manager.insert(MarkupRule, { id: newId(), categoryId, levelCode: input.levelCode, ...values });
       const after = await manager.findOneOrFail(MarkupRule, { where: { categoryId, levelCode: input.levelCode } });
       await this.recomputeForVariants(manager, affected);
       await this.audit.record(manager, {

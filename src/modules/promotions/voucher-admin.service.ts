@@ -1,5 +1,5 @@
 import { DataSource, type EntityManager, LessThan } from "typeorm";
-import { ulid } from "ulid";
+import { newId } from "../../core/ids";
 import { badInput, conflict, notFound } from "../../core/errors";
 import { sqlCode } from "../../core/ledger";
 import { toPage, type Page } from "../../core/paging";
@@ -48,7 +48,7 @@ export class VoucherAdminService {
   async create(actor: AdminActor, draft: VoucherDraft): Promise<VoucherDetail> {
     const fields = validate(draft);
     return this.dataSource.transaction(async (manager) => {
-      const voucher = Object.assign(new Voucher(), fields.row, { id: ulid(), usedCount: 0 });
+      const voucher = Object.assign(new Voucher(), fields.row, { id: newId(), usedCount: 0 });
       await uniqueCode(() => manager.insert(Voucher, voucher));
       await this.replaceScope(manager, voucher.id, fields);
       const detail = await this.detail(manager, voucher.id);
@@ -118,10 +118,10 @@ export class VoucherAdminService {
     await manager.delete(VoucherCategory, { voucherId });
     await manager.delete(VoucherProduct, { voucherId });
     if (fields.categoryIds.length > 0) {
-      await manager.insert(VoucherCategory, fields.categoryIds.map((categoryId) => ({ id: ulid(), voucherId, categoryId })));
+      await manager.insert(VoucherCategory, fields.categoryIds.map((categoryId) => ({ id: newId(), voucherId, categoryId })));
     }
     if (fields.productIds.length > 0) {
-      await manager.insert(VoucherProduct, fields.productIds.map((productId) => ({ id: ulid(), voucherId, productId })));
+      await manager.insert(VoucherProduct, fields.productIds.map((productId) => ({ id: newId(), voucherId, productId })));
     }
   }
 }

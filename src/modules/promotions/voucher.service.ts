@@ -1,5 +1,5 @@
 import { DataSource, type EntityManager } from "typeorm";
-import { ulid } from "ulid";
+import { newId } from "../../core/ids";
 import { badInput, conflict } from "../../core/errors";
 import { affectedRows, sqlCode } from "../../core/ledger";
 import { Voucher, VoucherScope } from "./voucher.entity";
@@ -61,7 +61,7 @@ export class VoucherService {
     if (voucher.perUserLimit !== null && (await this.countUses(manager, voucher.id, holderKey)) >= voucher.perUserLimit) {
       throw refuseVoucher("PER_USER_LIMIT", "You have used this voucher as often as it allows");
     }
-    const usageId = ulid();
+    const usageId = newId();
     try {
       await manager.insert(VoucherUsage, {
         id: usageId,

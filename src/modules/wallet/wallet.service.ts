@@ -1,5 +1,5 @@
 import { DataSource, type EntityManager } from "typeorm";
-import { ulid } from "ulid";
+import { newId } from "../../core/ids";
 import { badInput, notFound } from "../../core/errors";
 import { Ledger, affectedRows, sqlCode, type Applied, type AlreadyApplied, type LedgerRow } from "../../core/ledger";
 import type { Page } from "../../core/paging";
@@ -95,7 +95,7 @@ export class WalletService {
         amount: Math.abs(input.amount),
         type: BalanceMutationType.ADJUSTMENT as const,
         referenceType: "ADMIN_ADJUSTMENT",
-        referenceId: ulid(),
+        referenceId: newId(),
         actorId: actor.actorId,
         note: reason,
       };
@@ -120,7 +120,7 @@ export class WalletService {
       try {
         await manager.query(
           "INSERT INTO wallets (id, user_id, balance, mutation_count, cashback_mode) VALUES (?, ?, 0, 0, 0) ON DUPLICATE KEY UPDATE id = id",
-          [ulid(), userId],
+          [newId(), userId],
         );
       } catch (error) {
         if (sqlCode(error) === "ER_NO_REFERENCED_ROW_2") throw notFound("User");
