@@ -6,6 +6,7 @@ import { Order } from "../../src/modules/ordering/order.entity";
 import { CallbackOutcome, PaymentCallback } from "../../src/modules/payments/payment-callback.entity";
 import { Payment, PaymentStatus } from "../../src/modules/payments/payment.entity";
 import { gql } from "../helpers/graphql";
+import { TEST_REDIS_PREFIX } from "../helpers/env";
 import { startTestStore, stopStore } from "../helpers/store";
 import { registerAccount, registerAdmin, registerReseller } from "../helpers/identity";
 import { WalletService } from "../../src/modules/wallet/wallet.service";
@@ -30,7 +31,8 @@ describe("Checkout through each payment gateway (guest, sandbox simulators)", fu
   let variantId: string;
 
   before(async () => {
-    store = await startTestStore();
+    // queues of its own: another store's worker in this process would check a payment against its own simulators
+    store = await startTestStore({ REDIS_PREFIX: `${TEST_REDIS_PREFIX}_gateways` });
     variantId = (await sellable(store)).variant.id;
   });
   after(() => stopStore(store));
