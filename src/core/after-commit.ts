@@ -37,14 +37,12 @@ const pendingOf = (runner: QueryRunner): Pending[] => {
 /** Runs `action` after the manager's transaction commits, or now when the manager is not in a transaction. */
 export async function afterCommit(manager: EntityManager, action: Action): Promise<void> {
   const runner = manager.queryRunner;
+  const subscriber = manager.dataSource.subscribers.find((candidate) => candidate instanceof AfterCommitSubscriber);
   if (runner?.isTransactionActive) {
-    if (!manager.dataSource.subscribers.some((subscriber) => subscriber instanceof AfterCommitSubscriber)) {
-      throw new Error("AfterCommitSubscriber is not registered on this DataSource");
-    }
+    if (!subscriber) throw new Error("AfterCommitSubscriber is not registered on this DataSource");
     pendingOf(runner).push({ depth: depthOf(runner), action });
     return;
   }
-  const subscriber = manager.dataSource.subscribers.find((candidate) => candidate instanceof AfterCommitSubscriber);
   if (subscriber) await subscriber.waitFor(subscriber.run([action]));
   else await action();
 }

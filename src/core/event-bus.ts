@@ -61,6 +61,25 @@ export class EventBus {
   }
 
   /**
+   * Calls `listener` with every event of `topic` (a process-wide signal such
+   * as a cache drop) until the returned stop is called; `onEnd` runs once
+   * listening has ended, stopped or with the bus closed.
+   */
+  listen<T>(topic: string, listener: (event: T) => void, onEnd: () => void = () => undefined): () => void {
+    const iterator = this.subscribe<T>(topic)[Symbol.asyncIterator]();
+    void (async () => {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        listener(next.value);
+      }
+    })()
+      .catch(() => undefined)
+      .finally(onEnd);
+    return () => void iterator.return?.();
+  }
+
+  /**
    * Subscribes, reads the current state only once Redis has confirmed the
    * subscription (so nothing published in between is missed), yields that
    * state first and then every event. `skip` drops a live event that is not

@@ -31,29 +31,15 @@ export class Revocations {
   /** The viewer cache fills only while a feed is subscribed, since only then does it hear other processes. */
   readonly feed: RevocationFeed = (listener) => {
     const detach = this.viewers.attach();
-    const stopRevoked = this.listen(REVOKED, (revocation) => {
+    const stopRevoked = this.eventBus.listen<Revocation>(REVOKED, (revocation) => {
       this.viewers.drop(revocation);
       listener(revocation);
     }, detach);
-    const stopChanged = this.listen(CHANGED, (change) => this.viewers.drop(change), detach);
+    const stopChanged = this.eventBus.listen<Revocation>(CHANGED, (change) => this.viewers.drop(change), detach);
     return () => {
       stopRevoked();
       stopChanged();
       detach();
     };
   };
-
-  private listen(topic: string, listener: (revocation: Revocation) => void, onEnd: () => void): () => void {
-    const iterator = this.eventBus.subscribe<Revocation>(topic)[Symbol.asyncIterator]();
-    void (async () => {
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) return;
-        listener(next.value);
-      }
-    })()
-      .catch(() => undefined)
-      .finally(onEnd);
-    return () => void iterator.return?.();
-  }
 }

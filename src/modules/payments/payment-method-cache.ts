@@ -17,13 +17,9 @@ export class PaymentMethodCache {
     private readonly load: () => Promise<PaymentMethod[]>,
     private readonly eventBus: EventBus,
   ) {
-    const changes = eventBus.subscribe<unknown>(CHANGED)[Symbol.asyncIterator]();
-    void (async () => {
-      for (;;) {
-        if ((await changes.next()).done) return;
-        this.copy = null;
-      }
-    })().catch(() => undefined);
+    eventBus.listen(CHANGED, () => {
+      this.copy = null;
+    });
   }
 
   /** Every method, in display order (sort, code); callers must not change them. */
