@@ -288,9 +288,10 @@ export class CheckoutService {
       if (open) return open;
       if (await this.deps.redis.set(key, "1", "PX", 30_000, "NX")) {
         try {
-          const again = fresh ? null : await this.openInstructions(orderId);
+          const payments = await this.deps.payments.paymentsOf(orderId);
+          const again = fresh ? null : openAttempt(payments);
           if (again) return again;
-          await this.deps.payments.closeInterruptedStarts(orderId);
+          if (payments.some(cutOff)) await this.deps.payments.closeInterruptedStarts(orderId);
           return (await this.deps.payments.start(orderId, methodCode)).payment;
         } finally {
           await this.deps.redis.del(key);
@@ -301,9 +302,8 @@ export class CheckoutService {
     throw conflict("The payment of this order is being started, try again");
   }
 
-  /** The newest PENDING attempt that got its instructions (one without them is still starting, or was cut off). */
   private async openInstructions(orderId: string): Promise<Payment | null> {
-    return (await this.deps.payments.paymentsOf(orderId)).filter((payment) => payment.status === PaymentStatus.PENDING && payment.instructions !== null).at(-1) ?? null;
+    return openAttempt(await this.deps.payments.paymentsOf(orderId));
   }
 
   private async memberContact(userId: string, given: NormalisedCheckout["contact"]) {
@@ -317,6 +317,13 @@ export class CheckoutService {
 }
 
 type NormalisedCheckout = ReturnType<typeof normalise>;
+
+/** A PENDING attempt without instructions: still starting, or cut off by a crash (never shown, so never payable). */
+const cutOff = (payment: Payment) => payment.status === PaymentStatus.PENDING && payment.instructions === null;
+
+/** The newest PENDING attempt that got its instructions. */
+const openAttempt = (payments: Payment[]): Payment | null =>
+  payments.filter((payment) => payment.status === PaymentStatus.PENDING && !cutOff(payment)).at(-1) ?? null;
 
 /** The method's limits apply to the final total (fee included). */
 function checkAmount(order: Order, method: PaymentMethod): void {
