@@ -121,8 +121,10 @@ export class OrderService {
     private hooks: OrderHooks = NO_ORDER_HOOKS,
   ) {}
 
-  /** Lets the composition root plug fulfilment, vouchers and points in after construction. */
-  /** Replaces the given hooks; answers the ones in place before, so a caller can put them back. */
+  /**
+   * Lets the composition root plug fulfilment, vouchers and points in after
+   * construction. Answers the hooks in place before, so a caller can put them back.
+   */
   setHooks(hooks: Partial<OrderHooks>): OrderHooks {
     const previous = this.hooks;
     this.hooks = { ...this.hooks, ...hooks };
