@@ -55,9 +55,12 @@ export const redisRestartDrill: Drill = {
       // while Redis is away: guests pay (callbacks are stored, their jobs cannot be queued), Pending purchases settle
       for (const order of gatewayOrders) await simulatePayment(store.url, order.orderId, 5_000);
       const pendingRefs = before.filter((row) => row.refId && txs.get(row.refId)?.status === "Pending");
-      for (const row of pendingRefs.slice(0, Math.ceil(pendingRefs.length / 2))) {
-        await store.sim("digiflazz", `/transactions/${row.refId}/resolve`, { status: scripts[orders.findIndex((o) => o.orderId === row.id)] === "pendingThenFail" ? "Gagal" : "Sukses" });
-      }
+      const settled = new Set<string>();
+      const settle = async (row: { id: string; refId: string | null }) => {
+        settled.add(row.refId!);
+        await store.sim("digiflazz", `/transactions/${row.refId}/resolve`, { status: EXPECTED[scripts[orders.findIndex((o) => o.orderId === row.id)]] === "REFUNDED" ? "Gagal" : "Sukses" });
+      };
+      for (const row of pendingRefs.slice(0, Math.ceil(pendingRefs.length / 2))) await settle(row);
       const downMs = rng.int(3_000, 6_000);
       await sleep(Math.max(0, downMs - (Date.now() - restartAt)));
       await store.redisServer.start();
@@ -65,10 +68,19 @@ export const redisRestartDrill: Drill = {
       // the rest of the Pending purchases settle now, their webhooks lost: only the store's own re-check finds out,
       // and the re-check jobs went with Redis (so the sweeper must re-create them)
       await store.sim("digiflazz", "/faults", { callbacks: { drop_webhook: true } });
-      for (const row of pendingRefs.slice(Math.ceil(pendingRefs.length / 2))) {
-        await store.sim("digiflazz", `/transactions/${row.refId}/resolve`, { status: scripts[orders.findIndex((o) => o.orderId === row.id)] === "pendingThenFail" ? "Gagal" : "Sukses" });
-      }
+      for (const row of pendingRefs.slice(Math.ceil(pendingRefs.length / 2))) await settle(row);
       await store.sim("digiflazz", "/faults", { endpoints: { transaction: {} }, callbacks: { drop_webhook: false } });
+      // purchases that were not bought yet (or not yet Pending) at the snapshot go Pending later: the
+      // supplier settles each as it appears, as it would have without the outage (webhooks on again)
+      let settling = true;
+      const settleUntil = Date.now() + 90_000; // never outlives the drill, even one that throws
+      const settler = (async () => {
+        while (settling && Date.now() < settleUntil) {
+          const [rows, now] = await Promise.all([orderRows(store, orders.map((o) => o.orderId)), store.supplierTransactions()]);
+          for (const row of rows) if (row.refId && !settled.has(row.refId) && now.get(row.refId)?.status === "Pending") await settle(row);
+          await sleep(500);
+        }
+      })();
       const ids = [...orders, ...gatewayOrders].map((o) => o.orderId);
       const statusAtReconnect = new Map((await orderRows(store, ids)).map((row) => [row.id, row.status]));
       // the other set reconnects once the store says it is ready again (its Redis connections are back): a
@@ -79,6 +91,8 @@ export const redisRestartDrill: Drill = {
 
       log(`drill 2: Redis is back; waiting up to 60 s for ${ids.length} paid orders`);
       const { rows, done, seconds } = await waitForStatuses(store, ids, ["SUCCESS", "REFUNDED"], 60_000);
+      settling = false;
+      await settler;
       c.expect("no paid order stuck 60 s after the restart (all SUCCESS or REFUNDED)", done, `${tally(rows.map((row) => row.status))} ${seconds.toFixed(1)} s after the restart`);
       const wrong = orders.filter((o) => rows.find((row) => row.id === o.orderId)?.status !== EXPECTED[o.script]).map((o) => `${o.orderId}:${o.script}`);
       c.none("each supplier order ended as its script says (SUCCESS / REFUNDED)", wrong, orders.length);
