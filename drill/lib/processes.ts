@@ -113,7 +113,7 @@ export class StoreProcess {
     if (this.running) throw new Error(`${this.options.name} is already running`);
     const { role, databaseUrl, redisUrl, redisPrefix, env = {} } = this.options;
     this.exitedEarly = undefined;
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "src/main.ts"], {
+    const child = spawn(process.execPath, [...(process.env.DRILL_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.DRILL_CPU_PROF}`] : []), "-r", "ts-node/register/transpile-only", "src/main.ts"], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? "/usr/bin:/bin",

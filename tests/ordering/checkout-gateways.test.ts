@@ -5,6 +5,7 @@ import { OrderStatus } from "../../src/modules/ordering/order-state";
 import { Order } from "../../src/modules/ordering/order.entity";
 import { CallbackOutcome, PaymentCallback } from "../../src/modules/payments/payment-callback.entity";
 import { Payment, PaymentStatus } from "../../src/modules/payments/payment.entity";
+import { SUSPECT_CALLBACKS_QUEUE } from "../../src/modules/payments/payments.service";
 import { gql } from "../helpers/graphql";
 import { TEST_REDIS_PREFIX } from "../helpers/env";
 import { startTestStore, stopStore } from "../helpers/store";
@@ -190,6 +191,8 @@ describe("Checkout through each payment gateway (guest, sandbox simulators)", fu
         expect(paidRows.length).to.be.at.least(3);
         expect(paidRows.every((row) => row.verified && row.processedAt)).to.equal(true);
         expect(paidRows.map((row) => row.outcome)).not.to.include.members([CallbackOutcome.AMOUNT_MISMATCH, CallbackOutcome.REJECTED_SIGNATURE]);
+        // the gateway's real amount matches the payment's, so none waited in the suspect queue
+        for (const row of paidRows) expect(await store.infra.queues.get(SUSPECT_CALLBACKS_QUEUE).getJob(row.id), row.id).to.equal(null);
         expect((await paymentOf(result.order.id)).status).to.equal(PaymentStatus.PAID);
         expect(await paidTransitions(result.order.id)).to.equal(1);
         // paid once, so bought once: the supplier simulator delivers and the order ends SUCCESS

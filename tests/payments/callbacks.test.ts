@@ -5,6 +5,7 @@ import { OrderStatus } from "../../src/modules/ordering/order-state";
 import { Order } from "../../src/modules/ordering/order.entity";
 import { CallbackOutcome, PaymentCallback } from "../../src/modules/payments/payment-callback.entity";
 import { Payment } from "../../src/modules/payments/payment.entity";
+import { PAYMENT_CALLBACKS_QUEUE, SUSPECT_CALLBACKS_QUEUE } from "../../src/modules/payments/payments.service";
 import { RefundTask } from "../../src/modules/payments/refund-task.entity";
 import { tripayCallbackSignature } from "../../src/modules/payments/gateways/tripay/tripay.signature";
 import { TRIPAY_SANDBOX_CREDENTIALS } from "../../src/modules/payments/gateways/tripay/tripay.config";
@@ -57,6 +58,7 @@ describe("Tripay payments through the store", function () {
     const rows = await processedCallbacks(payment.gatewayReference!, 3);
     expect(rows.map((row) => row.outcome).sort()).to.deep.equal([CallbackOutcome.APPLIED, CallbackOutcome.DUPLICATE, CallbackOutcome.DUPLICATE]);
     expect(rows[0].rawBody).to.equal(delivery.body);
+    expect(await store.infra.queues.get(PAYMENT_CALLBACKS_QUEUE).getJob(rows[0].id)).to.not.equal(null);
     expect((await services().orders.get(order.id)).status).to.equal(OrderStatus.PAID);
     expect(await paidTransitions(order.id)).to.have.length(1);
     const paid = await db().getRepository(Payment).findOneByOrFail({ id: payment.id });
@@ -82,13 +84,16 @@ describe("Tripay payments through the store", function () {
     await simPost(store, `/transactions/${payment.gatewayReference}/pay`);
     const [row] = await processedCallbacks(payment.gatewayReference!, 1);
     expect(row).to.include({ verified: true, outcome: CallbackOutcome.AMOUNT_MISMATCH, amountPaid: 19_999 });
+    // processed apart from the callbacks that pay orders
+    expect(await store.infra.queues.get(SUSPECT_CALLBACKS_QUEUE).getJob(row.id)).to.not.equal(null);
+    expect(await store.infra.queues.get(PAYMENT_CALLBACKS_QUEUE).getJob(row.id)).to.equal(null);
     const after = await services().orders.get(order.id);
     expect(after).to.include({ status: OrderStatus.PENDING_PAYMENT, needsReview: true });
     expect(after.reviewReason).to.match(/amount mismatch/);
     expect((await db().getRepository(Payment).findOneByOrFail({ id: payment.id })).status).to.equal("PENDING");
   });
 
-  it("a signed callback for an unknown payment is kept and answered", async () => {
+  it("a signed callback for an unknown payment is kept, answered and settled at intake (no job)", async () => {
     const body = JSON.stringify({ reference: "DEV-T99999999999999ZZZZZ", merchant_ref: "INV-19990101-ZZZZZ-1", payment_method: "QRIS", payment_method_code: "QRIS", total_amount: 5000, fee_merchant: 0, fee_customer: 0, total_fee: 0, amount_received: 5000, is_closed_payment: 1, status: "PAID", paid_at: 1, note: null });
     const response = await fetch(`${store.url}/webhooks/tripay`, {
       method: "POST",
@@ -97,8 +102,10 @@ describe("Tripay payments through the store", function () {
     });
     expect(response.status).to.equal(200);
     expect(await response.json()).to.deep.equal({ success: true });
-    const [row] = await processedCallbacks("DEV-T99999999999999ZZZZZ", 1);
+    const [row] = await callbacksOf("DEV-T99999999999999ZZZZZ");
     expect(row).to.include({ verified: true, outcome: CallbackOutcome.UNKNOWN_PAYMENT, rawBody: body });
+    expect(row.processedAt).to.be.instanceOf(Date);
+    for (const name of [PAYMENT_CALLBACKS_QUEUE, SUSPECT_CALLBACKS_QUEUE]) expect(await store.infra.queues.get(name).getJob(row.id)).to.equal(null);
   });
 
   it("PAID arriving after the order expired opens a refund task for a guest; the order stays EXPIRED", async () => {

@@ -13,7 +13,7 @@ import { RESELLER_WEBHOOK_QUEUE } from "../notifications/reseller-webhook.servic
 import { ORDER_EXPIRY_QUEUE } from "../ordering/order-expiry.processor";
 import type { Order } from "../ordering/order.entity";
 import { PAYMENT_POLL_QUEUE } from "../payments/payments.processor";
-import { PAYMENT_CALLBACKS_QUEUE } from "../payments/payments.service";
+import { PAYMENT_CALLBACKS_QUEUE, SUSPECT_CALLBACKS_QUEUE } from "../payments/payments.service";
 import { REFUND_QUEUE } from "../refunds/refund.service";
 import { SUPPLIER_BALANCE_QUEUE, type SupplierBalanceMonitor, type SupplierBalanceReading } from "./supplier-balance";
 
@@ -28,6 +28,7 @@ export const STORE_QUEUES: readonly string[] = [
   SUPPLIER_BALANCE_QUEUE,
   REFUND_QUEUE,
   PAYMENT_CALLBACKS_QUEUE,
+  SUSPECT_CALLBACKS_QUEUE,
   PAYMENT_POLL_QUEUE,
   ORDER_EXPIRY_QUEUE,
   NOTIFICATION_QUEUE,

@@ -20,6 +20,8 @@ import { FAILED_ORDER_REFUND, RefundTask, RefundTaskStatus } from "./refund-task
 import type { PaymentsConfig } from "./payments.config";
 
 export const PAYMENT_CALLBACKS_QUEUE = "payment-callbacks";
+/** Verified callbacks whose claimed amount is not what their payment asks: processed apart (see receiveCallback). */
+export const SUSPECT_CALLBACKS_QUEUE = "payment-callbacks-suspect";
 export const MANUAL_GATEWAY = "MANUAL";
 /** Paid from the buyer's wallet inside the checkout transaction (members only; no gateway call). */
 export const WALLET_GATEWAY = "WALLET";
@@ -236,13 +238,19 @@ export class PaymentService {
   }
 
   /**
-   * Verifies and stores one callback, then answers at once. Verified callbacks
-   * are processed by the "payment-callbacks" queue (job id = callback id).
+   * Verifies, triages and stores one callback, then answers at once. A verified
+   * callback that names no payment of ours is settled here: our payment row is
+   * committed before any gateway hears of its reference, so a real callback
+   * always finds it. The rest are processed by a queue (job id = callback id):
+   * "payment-callbacks", or "payment-callbacks-suspect" when the claimed amount
+   * is not the payment's, so a flood of those never delays callbacks that pay orders.
    */
   async receiveCallback(gatewayCode: string, request: CallbackRequest): Promise<{ status: number; body: unknown; callbackId: string | null }> {
     if (!this.gateways.has(gatewayCode)) return { status: 404, body: { error: "unknown gateway" }, callbackId: null };
     const gateway = this.gateways.get(gatewayCode);
     const parsed = gateway.parseCallback(request);
+    const payment = parsed.verified ? await this.findPayment(parsed.reference, parsed.gatewayReference) : null;
+    const settledNow = !parsed.verified ? CallbackOutcome.REJECTED_SIGNATURE : !payment ? CallbackOutcome.UNKNOWN_PAYMENT : null;
     const row = Object.assign(new PaymentCallback(), {
       gateway: gateway.code,
       subPath: request.subPath.slice(0, 100),
@@ -256,22 +264,23 @@ export class PaymentService {
       eventKey: parsed.eventKey.slice(0, 190) || null,
       status: parsed.status,
       amountPaid: parsed.amountPaid,
-      outcome: parsed.verified ? null : CallbackOutcome.REJECTED_SIGNATURE,
-      processedAt: parsed.verified ? null : new Date(),
+      outcome: settledNow,
+      processedAt: settledNow ? new Date() : null,
     });
     await this.dataSource.getRepository(PaymentCallback).insert(row as QueryDeepPartialEntity<PaymentCallback>);
-    if (!parsed.verified) {
-      this.logger.warn("payment callback rejected", { gateway: gateway.code, reason: parsed.reason, callbackId: row.id });
-      return { ...gateway.answer("rejected"), callbackId: row.id };
+    if (!payment) {
+      this.logger.warn(parsed.verified ? "callback for an unknown payment" : "payment callback rejected", { gateway: gateway.code, reason: parsed.reason, reference: parsed.reference, callbackId: row.id });
+      return { ...gateway.answer(parsed.verified ? "accepted" : "rejected"), callbackId: row.id };
     }
     // Stored and committed: a lost enqueue is picked up by the sweep (pollPending), so the gateway
     // waits for it at most AFTER_COMMIT_WAIT_MS (with Redis away the add would hang until it is back)
-    await afterCommit(this.dataSource.manager, () => this.enqueueCallback(row.id).catch((error: Error) => this.logger.warn("callback not queued", { callbackId: row.id, error: error.message })));
+    const queue = queueFor(row, payment);
+    await afterCommit(this.dataSource.manager, () => this.enqueueCallback(row.id, queue).catch((error: Error) => this.logger.warn("callback not queued", { callbackId: row.id, error: error.message })));
     return { ...gateway.answer("accepted"), callbackId: row.id };
   }
 
-  private async enqueueCallback(callbackId: string): Promise<void> {
-    await this.queues.get(PAYMENT_CALLBACKS_QUEUE).add(
+  private async enqueueCallback(callbackId: string, queue: string): Promise<void> {
+    await this.queues.get(queue).add(
       "callback",
       { callbackId },
       { jobId: callbackId, attempts: 8, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: 1000, removeOnFail: 1000 },
@@ -478,21 +487,23 @@ export class PaymentService {
    */
   async requeueStoredCallbacks(now = new Date()): Promise<number> {
     const stale = await this.dataSource.getRepository(PaymentCallback).find({
-      select: { id: true },
+      select: { id: true, reference: true, gatewayReference: true, amountPaid: true },
       where: { verified: true, processedAt: IsNull(), createdAt: LessThan(new Date(now.getTime() - 30_000)) },
       order: { createdAt: "ASC" },
       take: 100,
     });
-    const queue = this.queues.get(PAYMENT_CALLBACKS_QUEUE);
     let requeued = 0;
-    for (const { id } of stale) {
+    for (const callback of stale) {
+      const id = callback.id;
       try {
+        const name = queueFor(callback, await this.findPayment(callback.reference, callback.gatewayReference));
+        const queue = this.queues.get(name);
         const job = await queue.getJob(id);
         if (job && (await job.isFailed())) await job.retry();
         else if (job && !(await job.isCompleted())) continue; // waiting, delayed or active: it will run
         else {
           await job?.remove();
-          await this.enqueueCallback(id);
+          await this.enqueueCallback(id, name);
         }
         requeued++;
       } catch (error) {
@@ -517,6 +528,11 @@ export class PaymentService {
     await pay(payment);
     return payment;
   }
+}
+
+/** Where a verified callback waits: one claiming an amount other than its payment's goes to the suspect queue. */
+function queueFor(callback: Pick<PaymentCallback, "amountPaid">, payment: Payment | null): string {
+  return payment && (callback.amountPaid === null || callback.amountPaid === payment.amountToPay) ? PAYMENT_CALLBACKS_QUEUE : SUSPECT_CALLBACKS_QUEUE;
 }
 
 const NO_INSTRUCTIONS = { payUrl: null, vaNumber: null, qrString: null, paymentCode: null };
