@@ -1,6 +1,7 @@
 import { Repeater, createPubSub, type PubSub } from "@graphql-yoga/subscription";
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import type Redis from "ioredis";
+import { AppError, serviceUnavailable } from "./errors";
 
 /**
  * Publish/subscribe across every API and worker process through Redis.
@@ -22,7 +23,7 @@ export class EventBus {
     publishClient: Redis,
     private readonly subscribeClient: Redis,
     private readonly prefix: string,
-    onError: (error: Error) => void = () => undefined,
+    private readonly onError: (error: Error) => void = () => undefined,
   ) {
     // The event target fires PUBLISH / SUBSCRIBE / UNSUBSCRIBE and forgets the promise; while Redis
     // is unreachable they reject, and an unhandled rejection would end the process. Report them
@@ -119,7 +120,12 @@ export class EventBus {
         buffered = null;
         this.onReconnect.add(catchUp);
       } catch (error) {
-        stop(error);
+        // Redis or MySQL away at subscribe time: a client can act on "try again", not on an internal error
+        if (error instanceof AppError) stop(error);
+        else {
+          this.onError(error as Error);
+          stop(serviceUnavailable("Live updates are unavailable right now; subscribe again in a moment"));
+        }
       }
       await stop;
       this.onReconnect.delete(catchUp);

@@ -43,7 +43,7 @@ export class Infrastructure {
     const redis = createRedis(config.redisUrl, { name: "lapak" });
     const subscriber = createRedis(config.redisUrl, { name: "lapak-sub" });
     for (const client of [redis, subscriber]) client.on("error", (error) => logger.warn("redis error", { error: error.message }));
-    const eventBus = new EventBus(redis, subscriber, config.redisPrefix, (error) => logger.warn("redis pub/sub command failed", { error: error.message }));
+    const eventBus = new EventBus(redis, subscriber, config.redisPrefix, (error) => logger.warn("event bus: a pub/sub command or a subscriber's first read failed", { error: error.message }));
     const queues = new QueueRegistry(config.redisUrl, config.redisPrefix, config.jobStalledAfterMs);
     logger.info("connected", { database: target.name, server: target.type, redis: redactUrl(config.redisUrl) });
     return new Infrastructure(config, logger, dataSource, target.type, redis, subscriber, eventBus, queues);

@@ -4,7 +4,9 @@ import { ORDER_EDGES, OrderStatus, canTransition } from "../../src/modules/order
 import { OrderTransition } from "../../src/modules/ordering/order-transition.entity";
 import { Order } from "../../src/modules/ordering/order.entity";
 import { ORDER_FEED, ORDER_UPDATED, type OrderEvent } from "../../src/modules/ordering/order-events";
-import type { AppError } from "../../src/core/errors";
+import type { GraphQLError } from "graphql";
+import { ulid } from "ulid";
+import { notFound, type AppError } from "../../src/core/errors";
 import { sharedStore } from "../helpers/store";
 import { draft, forceStatus, waitForSubscriber } from "./fixtures";
 
@@ -93,6 +95,17 @@ describe("The order state machine", function () {
     expect(events).to.deep.equal([]);
     await iterator.return?.();
     await pump;
+  });
+
+  it("a follower whose first read fails gets SERVICE_UNAVAILABLE (retryable); an error the store raised on purpose passes through", async () => {
+    const bus = store.infra.eventBus;
+    const firstOf = (current: () => Promise<OrderEvent | null>) =>
+      bus.subscribeFrom<OrderEvent>(ORDER_UPDATED, ulid(), current, () => false)[Symbol.asyncIterator]().next().then(
+        () => null,
+        (error: GraphQLError) => error.extensions.code,
+      );
+    expect(await firstOf(() => Promise.reject(new Error("connect ETIMEDOUT")))).to.equal("SERVICE_UNAVAILABLE");
+    expect(await firstOf(() => Promise.reject(notFound("Order")))).to.equal("NOT_FOUND");
   });
 
   it("publishes ORDER_UPDATED (and ORDER_FEED) only after COMMIT, as plain JSON", async () => {
