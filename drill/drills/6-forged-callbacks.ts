@@ -1,4 +1,4 @@
-import { sendFromAnotherProcess } from "../lib/attacker";
+import { Attacker } from "../lib/attacker";
 import { forgedGatewayCallback, referenceOf, signedDigiflazzWebhook, simDeliveries, type Delivery, type GatewayProvider } from "../lib/callbacks";
 import { mlInputs, nextUnique, orderRows, tally } from "../lib/orders";
 import { Checks, type Drill, type DrillContext } from "../lib/report";
@@ -92,12 +92,13 @@ export const forgedCallbacksDrill: Drill = {
     }
     c.inject(`${forged.length} forged callbacks: ${tally(forged.map((f) => f.what))}`);
 
-    // baseline, then the same flow with the forgeries beside it
+    // baseline, then the same flow with the forgeries beside it (the attacker is loaded before either)
+    const attacker = await Attacker.start();
     log(`drill 6: undisturbed flow for ${baselineMs / 1000} s at ${rate} orders/s`);
-    const baseline = await flow(ctx, rate, baselineMs);
+    const baseline = await flow(ctx, rate, baselineMs).catch((error: Error) => (attacker.stop(), Promise.reject(error)));
     log(`drill 6: the same flow for ${attackMs / 1000} s with ${forged.length} forgeries beside it`);
     const attackStart = Date.now();
-    const [attacked, answers] = await Promise.all([flow(ctx, rate, attackMs), sendFromAnotherProcess({ deliveries: forged.map((f) => f.delivery), perSecond: forgedPerSecond, parallel: 32 })]);
+    const [attacked, answers] = await Promise.all([flow(ctx, rate, attackMs), attacker.send({ deliveries: forged.map((f) => f.delivery), perSecond: forgedPerSecond, parallel: 32 })]).finally(() => attacker.stop());
     const sentFor = (Date.now() - attackStart) / 1000;
     c.inFlight = attacked.orders.length;
     c.inject(`sent at ${forgedPerSecond}/s (took ${sentFor.toFixed(1)} s), beside a full flow (guest checkout → pay → supplier → SN on a subscription) at ${rate} orders/s; the same flow ran ${baselineMs / 1000} s undisturbed before`);
