@@ -1,13 +1,19 @@
 import { startStore, type RunningStore } from "../../src/boot";
 import { createLogger } from "../../src/core/logger";
-import { testConfig } from "./env";
+import { TEST_REDIS_PREFIX, testConfig } from "./env";
 
 const running: RunningStore[] = [];
 let shared: Promise<RunningStore> | undefined;
+let started = 0;
 
-/** Starts a whole store (API, worker, sandbox providers) in this process on random ports. */
+/**
+ * Starts a whole store (API, worker, sandbox providers) in this process on
+ * random ports. Each gets a Redis prefix of its own unless told one: stores of
+ * one mocha process on one prefix take each other's jobs, and ask their own
+ * simulators (or database) about them.
+ */
 export async function startTestStore(overrides: Record<string, string> = {}): Promise<RunningStore> {
-  const config = testConfig(overrides);
+  const config = testConfig({ REDIS_PREFIX: `${TEST_REDIS_PREFIX}_store${++started}`, ...overrides });
   const logger = createLogger({ level: config.logLevel, format: "json" });
   const store = await startStore({ config, logger });
   running.push(store);
@@ -16,7 +22,7 @@ export async function startTestStore(overrides: Record<string, string> = {}): Pr
 
 /** One store shared by the tests that need nothing special; stopped after the run. */
 export function sharedStore(): Promise<RunningStore> {
-  shared ??= startTestStore();
+  shared ??= startTestStore({ REDIS_PREFIX: TEST_REDIS_PREFIX });
   return shared;
 }
 

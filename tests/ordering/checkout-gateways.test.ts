@@ -7,7 +7,6 @@ import { CallbackOutcome, PaymentCallback } from "../../src/modules/payments/pay
 import { Payment, PaymentStatus } from "../../src/modules/payments/payment.entity";
 import { SUSPECT_CALLBACKS_QUEUE } from "../../src/modules/payments/payments.service";
 import { gql } from "../helpers/graphql";
-import { TEST_REDIS_PREFIX } from "../helpers/env";
 import { startTestStore, stopStore } from "../helpers/store";
 import { registerAccount, registerAdmin, registerReseller } from "../helpers/identity";
 import { WalletService } from "../../src/modules/wallet/wallet.service";
@@ -32,8 +31,7 @@ describe("Checkout through each payment gateway (guest, sandbox simulators)", fu
   let variantId: string;
 
   before(async () => {
-    // queues of its own: another store's worker in this process would check a payment against its own simulators
-    store = await startTestStore({ REDIS_PREFIX: `${TEST_REDIS_PREFIX}_gateways` });
+    store = await startTestStore();
     variantId = (await sellable(store)).variant.id;
   });
   after(() => stopStore(store));
