@@ -213,7 +213,7 @@ describe("Digiflazz price-list sync against the simulator", function () {
     expect((await queue.getRepeatableJobs()).map((job) => job.every)).to.deep.equal([5 * 60_000]);
 
     // the next worker start with another interval, then with 0, replaces the schedule (same queue, another handler)
-    const workerQueue = () => new Queue(name, store.infra.config.redisUrl, { prefix: `${TEST_REDIS_PREFIX}:bull` });
+    const workerQueue = () => new Queue(name, store.infra.config.redisUrl, { prefix: `${store.infra.config.redisPrefix}:bull` });
     const restarted = workerQueue();
     await startSupplierSyncProcessor(restarted, store.composition.services.supplierSync, 15, store.infra.logger);
     expect((await restarted.getRepeatableJobs()).map((job) => job.every)).to.deep.equal([15 * 60_000]);
