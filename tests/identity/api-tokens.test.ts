@@ -2,6 +2,7 @@ import { expect } from "chai";
 import type { RunningStore } from "../../src/boot";
 import { sha256 } from "../../src/modules/identity/secrets";
 import { errorCode, gql } from "../helpers/graphql";
+import { countRequestStatements } from "../helpers/statements";
 import { sharedStore } from "../helpers/store";
 import { countRows, registerAccount, registerAdmin, registerReseller, userRow, type TestAccount } from "../helpers/identity";
 
@@ -95,6 +96,31 @@ describe("Identity: reseller API tokens", () => {
     // the budget is per token: a second token of the same reseller has its own
     const second = await createToken(owner);
     expect((await gql(url, "{ me { id } }", {}, second.token)).data!.me.id).to.equal(owner.id);
+  });
+
+  it("a token's next request costs no SQL statement (the verified token is cached); a new budget applies on the next request", async () => {
+    const owner = await registerReseller(store, admin);
+    const { token } = await createToken(owner);
+    expect((await gql(url, "{ me { id } }", {}, token)).errors).to.equal(undefined);
+    const ping = async () => expect((await gql(url, "{ serverInfo { name } }", {}, token)).errors).to.equal(undefined);
+    expect(await countRequestStatements(store.infra.dataSource, ping)).to.equal(0);
+    await gql(url, `mutation { setUserApiRateLimit(userId: "${owner.id}", perMinute: 3) { id } }`, {}, admin.accessToken);
+    // two requests spent above: the new budget of 3 leaves one
+    expect((await gql(url, "{ me { id } }", {}, token)).errors).to.equal(undefined);
+    expect(errorCode(await gql(url, "{ me { id } }", {}, token))).to.equal("RATE_LIMITED");
+  });
+
+  it("a token revoked by another API process is refused here once the message arrives", async () => {
+    const { token, apiToken } = await createToken(reseller, "elsewhere");
+    expect((await gql(url, "{ me { id } }", {}, token)).errors).to.equal(undefined);
+    // what another process's revokeApiToken does: the row, then the message
+    await store.infra.dataSource.query("UPDATE api_tokens SET revoked_at = NOW() WHERE id = ?", [apiToken.id]);
+    expect((await gql(url, "{ me { id } }", {}, token)).errors, "still served from the cache before the message").to.equal(undefined);
+    store.infra.eventBus.publish("IDENTITY_REVOKED", undefined, { tokenId: apiToken.id });
+    const deadline = Date.now() + 2000;
+    let refused = false;
+    while (!refused && Date.now() < deadline) refused = errorCode(await gql(url, "{ me { id } }", {}, token)) === "UNAUTHENTICATED";
+    expect(refused).to.equal(true);
   });
 
   it("holds the budget under many parallel requests: exactly the budget gets through", async () => {

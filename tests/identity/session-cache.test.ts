@@ -73,10 +73,10 @@ describe("Signed-in requests reuse the verified session (viewer cache)", () => {
     const viewer: UserViewer = { kind: "user", userId: "u1", roles: [], levelCode: "RETAIL", via: "session", sessionId: "s1" };
     const stamp = cache.stamp();
     cache.drop({ sessionId: "s1" }); // revoked while the database was being read
-    cache.put("s1", viewer, stamp);
+    cache.put("s1", { viewer }, stamp);
     expect(cache.get("s1")).to.equal(undefined);
-    cache.put("s1", viewer, cache.stamp());
-    expect(cache.get("s1")).to.equal(viewer);
+    cache.put("s1", { viewer }, cache.stamp());
+    expect(cache.get("s1")?.viewer).to.equal(viewer);
     cache.drop({ userId: "u1" });
     expect(cache.get("s1")).to.equal(undefined);
   });

@@ -12,6 +12,7 @@ import type { TokenRateLimit } from "./token-rate-limit";
 import { CustomerType, User, UserStatus } from "./user.entity";
 import { checkName, LIMITS } from "./identity.validation";
 import { refusedCredential, viewerOf } from "./viewer";
+import type { ViewerCache } from "./viewer-cache";
 
 const MAX_ACTIVE_TOKENS = 20;
 /** lastUsedAt is refreshed at most this often, so a busy token does not write on every request. */
@@ -24,11 +25,15 @@ export interface CreatedApiToken {
 
 /** Reseller API tokens: created (shown once), listed, revoked, and checked on every request. */
 export class ApiTokenService {
+  /** when this process last wrote each token's lastUsedAt */
+  private readonly lastWritten = new Map<string, number>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly rateLimit: TokenRateLimit,
     private readonly revocations: Revocations,
     private readonly defaultBudgetPerMinute: number,
+    private readonly viewers: ViewerCache,
   ) {}
 
   async create(userId: string, rawName: string, scopes: ApiScope[]): Promise<CreatedApiToken> {
@@ -81,20 +86,39 @@ export class ApiTokenService {
 
   /**
    * Checks a bearer API token on every request (indexed hash lookup, user
-   * status included) and spends one unit of its per-minute budget. A refused
-   * request stops here, before any resolver runs.
+   * status included, or the viewer cache, which revocations and account
+   * changes empty at once) and spends one unit of its per-minute budget. A
+   * refused request stops here, before any resolver runs.
    */
   async authenticate(token: string): Promise<Viewer> {
     const refused = () => refusedCredential("Invalid or revoked API token");
     if (!API_TOKEN_PATTERN.test(token)) throw refused();
+    const key = `api-token:${sha256(token)}`;
+    const cached = this.viewers.get(key);
+    const cachedTokenId = cached?.viewer.tokenId;
+    if (cached && cachedTokenId && cached.budgetPerMinute !== undefined) {
+      await this.rateLimit.consume(cachedTokenId, cached.budgetPerMinute);
+      await this.touch(cachedTokenId, null);
+      return cached.viewer;
+    }
+    const stamp = this.viewers.stamp();
     const row = await this.dataSource.getRepository(ApiToken).findOneBy({ tokenHash: sha256(token) });
     if (!row || row.revokedAt) throw refused();
     const user = await findOneJoined(this.dataSource.getRepository(User), { where: { id: row.userId }, relations: { level: true, roles: true } });
     if (!user || user.status !== UserStatus.ACTIVE) throw refused();
-    await this.rateLimit.consume(row.id, user.apiRateLimitPerMinute ?? this.defaultBudgetPerMinute);
-    if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      await this.dataSource.getRepository(ApiToken).update({ id: row.id }, { lastUsedAt: new Date() });
-    }
-    return viewerOf(user, { via: "api-token", tokenId: row.id, scopes: row.scopes });
+    const budgetPerMinute = user.apiRateLimitPerMinute ?? this.defaultBudgetPerMinute;
+    await this.rateLimit.consume(row.id, budgetPerMinute);
+    await this.touch(row.id, row.lastUsedAt);
+    const viewer = viewerOf(user, { via: "api-token", tokenId: row.id, scopes: row.scopes });
+    this.viewers.put(key, { viewer, budgetPerMinute }, stamp);
+    return viewer;
+  }
+
+  /** Refreshes lastUsedAt at most once a minute per token (the stored value, or this process's last write). */
+  private async touch(tokenId: string, stored: Date | null): Promise<void> {
+    const last = Math.max(stored?.getTime() ?? 0, this.lastWritten.get(tokenId) ?? 0);
+    if (Date.now() - last <= LAST_USED_RESOLUTION_MS) return;
+    this.lastWritten.set(tokenId, Date.now());
+    await this.dataSource.getRepository(ApiToken).update({ id: tokenId }, { lastUsedAt: new Date() });
   }
 }

@@ -48,7 +48,7 @@ export function buildIdentity(deps: IdentityDeps): IdentityModule {
   const revocations = new Revocations(eventBus, viewers);
   const throttle = new LoginThrottle(redis, config.redisPrefix, settings);
   const sessions = new SessionService(dataSource, config, throttle, revocations, viewers);
-  const apiTokens = new ApiTokenService(dataSource, new TokenRateLimit(redis, config.redisPrefix), revocations, settings.apiRateLimitPerMinute);
+  const apiTokens = new ApiTokenService(dataSource, new TokenRateLimit(redis, config.redisPrefix), revocations, settings.apiRateLimitPerMinute, viewers);
   const identity = new IdentityService({
     dataSource,
     sessions,

@@ -145,7 +145,7 @@ export class SessionService {
     }
     if (typeof claims.sid !== "string" || typeof claims.sub !== "string") throw refusedCredential("Invalid access token");
     const expiresAt = typeof claims.exp === "number" ? claims.exp * 1000 : undefined;
-    const cached = this.viewers.get(claims.sid);
+    const cached = this.viewers.get(claims.sid)?.viewer;
     if (cached?.userId === claims.sub) return { ...cached, expiresAt };
     const stamp = this.viewers.stamp();
     const session = await this.dataSource.getRepository(Session).findOneBy({ id: claims.sid });
@@ -153,7 +153,7 @@ export class SessionService {
     const user = await findOneJoined(this.dataSource.getRepository(User), { where: { id: session.userId }, relations: { level: true, roles: true } });
     if (!user || user.status !== UserStatus.ACTIVE) throw refusedCredential("Session expired or revoked; sign in again");
     const viewer = viewerOf(user, { via: "session", sessionId: session.id });
-    this.viewers.put(session.id, viewer, stamp);
+    this.viewers.put(session.id, { viewer }, stamp);
     return { ...viewer, expiresAt };
   }
 
