@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import os from "node:os";
-import type { Delivery } from "./callbacks";
+import { replayHeaders, type Delivery } from "./callbacks";
 import { pool, sleep } from "./workload";
 
 type Request = Pick<Delivery, "url" | "headers" | "body">;
@@ -56,9 +56,8 @@ async function attack({ deliveries, perSecond, parallel }: Plan): Promise<number
 
 /** One POST with node:http (fetch costs several times the CPU per request); the HTTP status, 0 when no answer came. */
 function post(agent: http.Agent, { url, headers, body }: Request): Promise<number> {
-  const kept = Object.fromEntries(Object.entries(headers).filter(([name]) => !["content-length", "host", "connection"].includes(name.toLowerCase())));
   return new Promise((resolve) => {
-    const request = http.request(url, { method: "POST", agent, headers: { ...kept, "content-length": Buffer.byteLength(body) }, timeout: 15_000 }, (response) => {
+    const request = http.request(url, { method: "POST", agent, headers: { ...replayHeaders(headers), "content-length": Buffer.byteLength(body) }, timeout: 15_000 }, (response) => {
       response.resume();
       response.on("end", () => resolve(response.statusCode ?? 0));
       response.on("error", () => resolve(0));

@@ -30,9 +30,14 @@ export async function simDeliveries(store: DrillStore, provider: GatewayProvider
   return (await store.simGet(provider, provider === "digiflazz" ? "/webhooks" : "/callbacks")) as Delivery[];
 }
 
+/** A delivery's headers for sending it again: those of the original connection left out (the client sets its own). */
+export function replayHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !["content-length", "host", "connection"].includes(name.toLowerCase())));
+}
+
 /** POSTs a callback exactly (same bytes, same headers); the HTTP status, 0 when no answer came. */
 export async function deliver(delivery: Pick<Delivery, "url" | "headers" | "body">): Promise<number> {
-  const headers = Object.fromEntries(Object.entries(delivery.headers).filter(([name]) => !["content-length", "host", "connection"].includes(name.toLowerCase())));
+  const headers = replayHeaders(delivery.headers);
   try {
     const response = await fetch(delivery.url, { method: "POST", headers, body: delivery.body, signal: AbortSignal.timeout(15_000) });
     await response.arrayBuffer();

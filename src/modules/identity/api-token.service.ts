@@ -25,8 +25,8 @@ export interface CreatedApiToken {
 
 /** Reseller API tokens: created (shown once), listed, revoked, and checked on every request. */
 export class ApiTokenService {
-  /** when this process last wrote each token's lastUsedAt */
-  private readonly lastWritten = new Map<string, number>();
+  /** the newest lastUsedAt this process knows of, per token (read or written) */
+  private readonly lastUsedSeen = new Map<string, number>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -93,7 +93,8 @@ export class ApiTokenService {
   async authenticate(token: string): Promise<Viewer> {
     const refused = () => refusedCredential("Invalid or revoked API token");
     if (!API_TOKEN_PATTERN.test(token)) throw refused();
-    const key = `api-token:${sha256(token)}`;
+    const tokenHash = sha256(token);
+    const key = `api-token:${tokenHash}`;
     const cached = this.viewers.get(key);
     const cachedTokenId = cached?.viewer.tokenId;
     if (cached && cachedTokenId && cached.budgetPerMinute !== undefined) {
@@ -102,7 +103,7 @@ export class ApiTokenService {
       return cached.viewer;
     }
     const stamp = this.viewers.stamp();
-    const row = await this.dataSource.getRepository(ApiToken).findOneBy({ tokenHash: sha256(token) });
+    const row = await this.dataSource.getRepository(ApiToken).findOneBy({ tokenHash });
     if (!row || row.revokedAt) throw refused();
     const user = await findOneJoined(this.dataSource.getRepository(User), { where: { id: row.userId }, relations: { level: true, roles: true } });
     if (!user || user.status !== UserStatus.ACTIVE) throw refused();
@@ -114,11 +115,11 @@ export class ApiTokenService {
     return viewer;
   }
 
-  /** Refreshes lastUsedAt at most once a minute per token (the stored value, or this process's last write). */
+  /** Refreshes lastUsedAt at most once a minute per token (against the stored value or the newest this process saw). */
   private async touch(tokenId: string, stored: Date | null): Promise<void> {
-    const last = Math.max(stored?.getTime() ?? 0, this.lastWritten.get(tokenId) ?? 0);
-    if (Date.now() - last <= LAST_USED_RESOLUTION_MS) return;
-    this.lastWritten.set(tokenId, Date.now());
+    const last = Math.max(stored?.getTime() ?? 0, this.lastUsedSeen.get(tokenId) ?? 0);
+    if (Date.now() - last <= LAST_USED_RESOLUTION_MS) return void this.lastUsedSeen.set(tokenId, last);
+    this.lastUsedSeen.set(tokenId, Date.now());
     await this.dataSource.getRepository(ApiToken).update({ id: tokenId }, { lastUsedAt: new Date() });
   }
 }

@@ -13,7 +13,7 @@ export interface IdentityConfig {
   /** Default reseller API token budget; a reseller may have an override. */
   apiRateLimitPerMinute: number;
   passwordResetTtlSeconds: number;
-  /** How long a verified session's user, roles and level are reused without SQL (dropped at once on revocation or change); 0 = off. */
+  /** How long a verified session's or API token's user, roles, level (and token budget) are reused without SQL (dropped at once on revocation or change); 0 = off. */
   authCacheTtlSeconds: number;
 }
 
