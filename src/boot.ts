@@ -9,7 +9,7 @@ import { User } from "./modules/identity/user.entity";
 
 export interface RunningStore {
   infra: Infrastructure;
-  /** Where the API answers (set when this process runs the api role). */
+  /** Where this process answers HTTP (roles all, api and webhooks). */
   url?: string;
   sandboxUrl?: string;
   /** The wired services (tests and scripts call them directly). */
@@ -26,7 +26,8 @@ export interface StartOptions {
 
 /**
  * Starts a store process: connections, sandbox simulators, migrations and the
- * demo seed, then the API and/or the worker depending on APP_ROLE.
+ * demo seed, then depending on APP_ROLE the API (GraphQL and provider
+ * callbacks), the callback intake alone (webhooks) and/or the worker.
  */
 export async function startStore({ config, logger, recreateDatabase }: StartOptions): Promise<RunningStore> {
   const infra = await Infrastructure.connect(config, logger, { recreateDatabase });
@@ -35,7 +36,8 @@ export async function startStore({ config, logger, recreateDatabase }: StartOpti
     for (const stopOne of stoppers.reverse()) await stopOne().catch((error: Error) => logger.warn("shutdown step failed", { error: error.message }));
   };
   try {
-    let storeUrl = config.publicUrl;
+    // how providers reach the store back: the callback intake
+    let storeUrl = config.callbackUrl ?? config.publicUrl;
     let sandboxUrl = config.sandboxUrl;
     if (config.runSimulators) {
       const sandbox = new SandboxServer(createSimulators(config, logger, { storeUrl: () => storeUrl }), logger);
@@ -52,13 +54,13 @@ export async function startStore({ config, logger, recreateDatabase }: StartOpti
 
     let url: string | undefined;
     if (config.role !== "worker") {
-      const http = new HttpServer({ config, logger, ...composition });
+      const http = new HttpServer({ config, logger, ...composition, graphql: config.role !== "webhooks" });
       await http.start();
       stoppers.push(() => http.stop());
       url = `http://127.0.0.1:${http.port}`;
-      if (config.port === 0) storeUrl = url;
+      if (config.port === 0 && !config.callbackUrl) storeUrl = url;
     }
-    if (config.role !== "api") await composition.startWorker();
+    if (config.role === "all" || config.role === "worker") await composition.startWorker();
     return { infra, url, sandboxUrl: config.runSimulators ? sandboxUrl : undefined, composition, stop };
   } catch (error) {
     await stop();

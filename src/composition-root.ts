@@ -365,7 +365,7 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
       await startRefundProcessor(refundQueue, refunds, refundConfig.sweepEveryMs);
       await startNotificationProcessor(queues, outbox);
       await startOrderExpiry(queues, orders, orderingConfig.expirySweepSeconds, logger);
-      await startPaymentProcessors(queues, payments, paymentsConfig.pollEverySeconds, logger);
+      await startPaymentProcessors(queues, payments, paymentsConfig, logger);
       await startResellerWebhookWorker(webhookQueue, queues.get(RESELLER_WEBHOOK_SWEEP_QUEUE), resellerWebhooks, webhookConfig);
       await startSupplierSyncProcessor(queues.get(SUPPLIER_SYNC_QUEUE), supplierSync, supplierSyncConfig.intervalMinutes, logger);
     },

@@ -8,7 +8,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   const store = await startStore({ config, logger });
-  if (store.url) {
+  if (config.role === "webhooks") {
+    logger.info(`Lapak callback intake is up (role webhooks): providers call ${config.callbackUrl ?? config.publicUrl}/webhooks/<provider>`);
+  } else if (store.url) {
     logger.info(`Lapak is up (role ${config.role}). GraphQL playground: ${config.publicUrl}/graphql`);
   } else {
     logger.info(`Lapak worker is up (role ${config.role})`);

@@ -112,7 +112,8 @@ export const redisRestartDrill: Drill = {
       c.none("a subscriber that stayed connected hears the final status", ids.filter((id) => stayed.last(id) !== rows.find((row) => row.id === id)?.status).map((id) => `${id}:${stayed.last(id) ?? "nothing"}`), ids.length);
       const backward = ids.map((id) => backwardStep((reconnecting.events.get(id) ?? []).slice(marks.get(id)).map((e) => e.status))).filter(Boolean) as string[];
       c.none("what subscribers heard never goes backwards", backward, ids.length);
-      c.expect("both store processes survived the outage", store.api.running && store.worker.running, `api ${store.api.crashed ?? "up"}, worker ${store.worker.crashed ?? "up"}`);
+      const processes = [store.api, store.webhooks, store.worker];
+      c.expect("every store process survived the outage", processes.every((proc) => proc.running), processes.map((proc) => `${proc.options.name} ${proc.crashed ?? "up"}`).join(", "));
       return c.result();
     } finally {
       await stayed.close();

@@ -53,7 +53,7 @@ export async function runDrills(options: RunOptions = {}): Promise<RunSummary> {
   out(`Lapak fault drills · seed ${seed} (replay: npm run drill -- --seed ${seed}${options.only?.length ? ` --only ${ids.join(",")}` : ""}${options.quick ? " --quick" : ""})`);
   const started = Date.now();
   const store = await DrillStore.start({ databaseUrl: options.databaseUrl, redisPrefix: options.redisPrefix });
-  out(`store: api pid ${store.api.pid} (${store.url}), worker pid ${store.worker.pid}, database ${new URL(store.databaseUrl).pathname.slice(1)}, ` +
+  out(`store: api pid ${store.api.pid} (${store.url}), webhooks pid ${store.webhooks.pid} (${store.webhooks.url}), worker pid ${store.worker.pid}, database ${new URL(store.databaseUrl).pathname.slice(1)}, ` +
     `private redis :${store.redisServer.port}; proxies mysql :${store.proxies.mysql.port}, redis :${store.proxies.redis.port}, sandbox :${store.proxies.sandbox.port}; ` +
     `logs ${store.logDir} (up in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 

@@ -4,7 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import Redis from "ioredis";
-import { loadConfig } from "../../src/core/config";
+import { loadConfig, type AppRole } from "../../src/core/config";
 import { createLogger } from "../../src/core/logger";
 import { SandboxServer } from "../../src/sandbox/sandbox-server";
 import { createSimulators } from "../../src/sandbox/simulators";
@@ -58,7 +58,7 @@ async function terminate(child: ChildProcess, signal: NodeJS.Signals, graceMs: n
 export interface StoreProcessOptions {
   /** shown in logs and failures */
   name: string;
-  role: "all" | "api" | "worker";
+  role: AppRole;
   /** MySQL and Redis of the store; every process of one store shares them */
   databaseUrl: string;
   redisUrl: string;
@@ -70,8 +70,8 @@ export interface StoreProcessOptions {
 }
 
 /**
- * One `node -r ts-node/register/transpile-only src/main.ts` process. An api (or
- * all) process listens on a port chosen here, and is ready when GET /ready
+ * One `node -r ts-node/register/transpile-only src/main.ts` process. An api,
+ * webhooks or all process listens on a port chosen here, and is ready when GET /ready
  * answers 200; a worker is ready when it logs that it is up. Restarting keeps
  * the port, so other processes and simulators keep reaching it.
  */

@@ -5,21 +5,23 @@ import Redis from "ioredis";
 import type { DataSource } from "typeorm";
 import { createDataSource, ensureDatabase } from "../../src/core/database";
 import { FaultProxy } from "../../src/ops/fault-proxy";
+import type { AppRole } from "../../src/core/config";
 import { RedisServer, StoreProcess, freePort, startSimulators } from "./processes";
 import { DEMO_PASSWORD, login, type Account } from "./workload";
 
 /**
- * The store a drill runs against: an api process and a worker process
- * (`src/main.ts`, APP_ROLE api / worker) on a fresh database, a private
+ * The store a drill runs against: an api, a webhooks and a worker process
+ * (`src/main.ts`, APP_ROLE api / webhooks / worker) on a fresh database, a private
  * redis-server, and the provider simulators hosted by the drill process
  * itself (so their memory — what was bought, what was paid — survives every
  * store process the drills kill). The app reaches MySQL, Redis and the
- * simulators only through fault proxies; the drill reaches them directly.
+ * simulators through fault proxies (MySQL and Redis straight while a drill
+ * asks for it: useProxies); the drill reaches them directly.
  *
- *   api, worker ──► proxies.mysql   ──► MySQL :3306 (database lapak_drill…)
- *               ──► proxies.redis   ──► redis-server (private, no persistence)
- *               ──► proxies.sandbox ──► simulators (in the drill process)
- *   simulators ──► api (callbacks, webhooks)
+ *   api, webhooks, worker ──► proxies.mysql   ──► MySQL :3306 (database lapak_drill…)
+ *                         ──► proxies.redis   ──► redis-server (private, no persistence)
+ *                         ──► proxies.sandbox ──► simulators (in the drill process)
+ *   simulators ──► webhooks (CALLBACK_URL: payment callbacks, supplier webhooks)
  */
 export interface DrillStoreOptions {
   /** MySQL database URL (recreated); default mysql://root@127.0.0.1:3306/lapak_drill */
@@ -58,6 +60,8 @@ export const DRILL_ENV: Record<string, string> = {
 
 export class DrillStore {
   api!: StoreProcess;
+  /** the callback intake (CALLBACK_URL), as a production store runs it beside the api */
+  webhooks!: StoreProcess;
   worker!: StoreProcess;
   redisServer!: RedisServer;
   proxies!: { mysql: FaultProxy; redis: FaultProxy; sandbox: FaultProxy };
@@ -71,9 +75,12 @@ export class DrillStore {
   readonly redisPrefix: string;
   readonly logDir: string;
   private sandbox?: { stop(): Promise<void> };
-  private apiUrl = "";
-  /** how every store process of this store is started (database, redis, environment) */
-  private processOptions!: { databaseUrl: string; redisUrl: string; redisPrefix: string; env: Record<string, string> };
+  private callbackUrl = "";
+  /** the environment of every store process of this store, and the ports of those serving HTTP */
+  private env: Record<string, string> = {};
+  private ports = { api: 0, webhooks: 0 };
+  /** whether the store processes reach MySQL and Redis through the fault proxies */
+  private proxied = true;
   private readonly extras: StoreProcess[] = [];
 
   private constructor(private readonly options: DrillStoreOptions) {
@@ -108,7 +115,7 @@ export class DrillStore {
     this.redis = new Redis(this.redisServer.url, { maxRetriesPerRequest: 1 });
     this.redis.on("error", () => undefined);
 
-    const simulators = await startSimulators(() => this.apiUrl, "error");
+    const simulators = await startSimulators(() => this.callbackUrl, "error");
     this.sandbox = simulators;
     this.sandboxUrl = simulators.url;
     const sandboxPort = simulators.port;
@@ -121,27 +128,19 @@ export class DrillStore {
     };
     for (const proxy of Object.values(this.proxies)) await proxy.start();
 
-    const apiPort = await freePort();
-    this.apiUrl = `http://127.0.0.1:${apiPort}`;
-    const appDatabase = new URL(this.databaseUrl);
-    appDatabase.hostname = "127.0.0.1";
-    appDatabase.port = String(this.proxies.mysql.port);
-    const common = {
-      databaseUrl: appDatabase.toString(),
-      redisUrl: `redis://${this.proxies.redis.address}`,
-      redisPrefix: this.redisPrefix,
-    };
-    const env = {
+    this.ports = { api: await freePort(), webhooks: await freePort() };
+    this.callbackUrl = `http://127.0.0.1:${this.ports.webhooks}`;
+    this.env = {
       ...DRILL_ENV,
       SANDBOX_URL: `http://${this.proxies.sandbox.address}`,
       SANDBOX_SIMULATORS: "false",
-      PUBLIC_URL: this.apiUrl,
+      PUBLIC_URL: `http://127.0.0.1:${this.ports.api}`,
+      CALLBACK_URL: this.callbackUrl,
       ...this.options.env,
     };
-    this.processOptions = { ...common, env };
-    // the api seeds the demo store (accounts, catalog, payment methods); the worker starts on it
-    this.api = await StoreProcess.start({ name: "api", role: "api", ...common, env: { ...env, PORT: String(apiPort), SEED_DEMO: "true" }, logFile: path.join(this.logDir, "api.log") });
-    this.worker = await StoreProcess.start({ name: "worker", role: "worker", ...common, env: { ...env, SEED_DEMO: "false" }, logFile: path.join(this.logDir, "worker.log") });
+    // the api seeds the demo store (accounts, catalog, payment methods); the others start on it
+    this.api = await this.launch("api", "api", { PORT: String(this.ports.api), SEED_DEMO: "true" });
+    await this.launchOthers();
     this.admin = await login(this.url, "admin@lapak.test", DEMO_PASSWORD);
     // a deposit at the supplier no drill can spend
     await this.sim("digiflazz", "/deposit", { deposit: 1_000_000_000_000 });
@@ -149,10 +148,45 @@ export class DrillStore {
 
   /** Another api process of the same store (a second replica); stopped by stop() unless the caller disposes of it. */
   async startExtraApi(name: string): Promise<StoreProcess> {
-    const { env, ...common } = this.processOptions;
-    const extra = await StoreProcess.start({ name, role: "api", ...common, env: { ...env, SEED_DEMO: "false" }, logFile: path.join(this.logDir, `${name}.log`) });
+    const extra = await this.launch(name, "api");
     this.extras.push(extra);
     return extra;
+  }
+
+  /**
+   * Restarts the store's processes reaching MySQL and Redis straight (false)
+   * or through the fault proxies (true: the default, and what heal() comes
+   * back to). For a drill that injects no network fault and measures latency:
+   * the proxies run on the drill's own event loop, beside the simulators and
+   * the drill's clients, and are no part of a production store; under load
+   * they were the queue the store's statements waited in.
+   */
+  async useProxies(on: boolean): Promise<void> {
+    if (this.proxied === on) return;
+    this.proxied = on;
+    for (const proc of [this.worker, this.webhooks, this.api]) await proc.dispose();
+    this.api = await this.launch("api", "api", { PORT: String(this.ports.api) });
+    await this.launchOthers();
+  }
+
+  private async launchOthers(): Promise<void> {
+    this.webhooks = await this.launch("webhooks", "webhooks", { PORT: String(this.ports.webhooks) });
+    this.worker = await this.launch("worker", "worker");
+  }
+
+  /** One store process of this store, its log in logDir/<name>.log. */
+  private launch(name: string, role: AppRole, env: Record<string, string> = {}): Promise<StoreProcess> {
+    const mysql = new URL(this.databaseUrl);
+    if (this.proxied) [mysql.hostname, mysql.port] = ["127.0.0.1", String(this.proxies.mysql.port)];
+    return StoreProcess.start({
+      name,
+      role,
+      databaseUrl: mysql.toString(),
+      redisUrl: this.proxied ? `redis://${this.proxies.redis.address}` : this.redisServer.url,
+      redisPrefix: this.redisPrefix,
+      env: { ...this.env, SEED_DEMO: "false", ...env },
+      logFile: path.join(this.logDir, `${name}.log`),
+    });
   }
 
   /** POST to a simulator's control API (/<provider>/__sim/<path>). */
@@ -213,17 +247,19 @@ export class DrillStore {
     }
   }
 
-  /** Back to normal between drills: proxies clean, simulators without faults, both processes up. */
+  /** Back to normal between drills: proxies clean, simulators without faults, every store process up. */
   async heal(): Promise<void> {
     for (const proxy of Object.values(this.proxies)) await proxy.restore();
     if (!this.redisServer.running) await this.redisServer.start();
+    await this.useProxies(true);
     await this.clearSimFaults();
     await this.revive(this.api);
+    await this.revive(this.webhooks);
     await this.revive(this.worker);
   }
 
   async stop(): Promise<void> {
-    for (const proc of [...this.extras, this.worker, this.api]) await proc?.dispose().catch(() => undefined);
+    for (const proc of [...this.extras, this.worker, this.webhooks, this.api]) await proc?.dispose().catch(() => undefined);
     for (const proxy of Object.values(this.proxies ?? {})) await proxy.stop().catch(() => undefined);
     await this.sandbox?.stop().catch(() => undefined);
     this.redis?.disconnect();

@@ -1,6 +1,6 @@
 import { EnvReader } from "./env";
 
-export const APP_ROLES = ["all", "api", "worker"] as const;
+export const APP_ROLES = ["all", "api", "worker", "webhooks"] as const;
 export type AppRole = (typeof APP_ROLES)[number];
 export type ProvidersMode = "sandbox" | "live";
 
@@ -9,6 +9,12 @@ export interface AppConfig {
   port: number;
   host: string;
   publicUrl: string;
+  /**
+   * Where providers call the store back (<it>/webhooks/<provider>), when not
+   * PUBLIC_URL: a webhooks process, so a flood of callbacks never queues
+   * in front of the storefront's requests.
+   */
+  callbackUrl?: string;
   role: AppRole;
   databaseUrl: string;
   databasePoolSize: number;
@@ -58,6 +64,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     port,
     host: env.str("HOST", "0.0.0.0"),
     publicUrl: env.url("PUBLIC_URL", `http://127.0.0.1:${port}`, ["http:", "https:"]),
+    callbackUrl: env.optionalUrl("CALLBACK_URL", ["http:", "https:"]),
     role: env.oneOf("APP_ROLE", APP_ROLES, "all"),
     databaseUrl: env.url("DATABASE_URL", "mysql://root@127.0.0.1:3306/lapak", ["mysql:", "mariadb:"]),
     databasePoolSize: env.int("DATABASE_POOL_SIZE", 8, 1, 200),

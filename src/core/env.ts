@@ -54,6 +54,11 @@ export class EnvReader {
     return raw;
   }
 
+  /** A URL that may be left unset (undefined then). */
+  optionalUrl(name: string, protocols: readonly string[]): string | undefined {
+    return this.source[name] ? this.url(name, "", protocols) : undefined;
+  }
+
   /** A secret: the development fallback is refused in production. */
   secret(name: string, devFallback: string, production: boolean, minLength = 16): string {
     const raw = this.source[name];

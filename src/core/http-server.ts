@@ -32,6 +32,8 @@ export interface HttpServerDeps {
   webhooks: Router;
   /** Revoked credentials: WebSocket connections authenticated with them are closed (4403). */
   revocations?: RevocationFeed;
+  /** false: a webhooks process, serving only /webhooks, /health and /ready. */
+  graphql?: boolean;
 }
 
 const PLAYGROUND_DIR = path.join(__dirname, "playground");
@@ -57,16 +59,24 @@ function headerValue(value: unknown): string | undefined {
   return typeof value === "string" && value.length > 0 ? value : undefined;
 }
 
-/** One HTTP server carrying GraphQL over HTTP and WebSocket, webhooks, health and the playground. */
+/**
+ * One HTTP server carrying GraphQL over HTTP and WebSocket, webhooks, health
+ * and the playground; or, for a webhooks process, webhooks and health only.
+ */
 export class HttpServer {
   readonly server: http.Server;
-  private readonly apollo: ApolloServer<GraphQLContext>;
+  private readonly apollo?: ApolloServer<GraphQLContext>;
   private readonly app = express();
   private disposeWs?: () => Promise<void>;
   private stopRevocations?: () => void;
 
   constructor(private readonly deps: HttpServerDeps) {
     this.server = http.createServer(this.app);
+    if (deps.graphql !== false) this.apollo = this.createGraphQL();
+  }
+
+  private createGraphQL(): ApolloServer<GraphQLContext> {
+    const { deps } = this;
     const wsServer = new WebSocketServer({ server: this.server, path: "/graphql" });
     const ws = this.useWebSocket(wsServer);
     this.stopRevocations = deps.revocations?.((revocation) => closeRevoked(wsServer, revocation));
@@ -74,7 +84,7 @@ export class HttpServer {
       for (const client of wsServer.clients) client.close(1001, "Server shutting down");
       await ws.dispose();
     };
-    this.apollo = new ApolloServer<GraphQLContext>({
+    return new ApolloServer<GraphQLContext>({
       schema: deps.schema,
       introspection: deps.config.introspection,
       includeStacktraceInErrorResponses: false,
@@ -93,7 +103,7 @@ export class HttpServer {
   }
 
   async start(): Promise<void> {
-    await this.apollo.start();
+    await this.apollo?.start();
     this.mountRoutes();
     await new Promise<void>((resolve, reject) => {
       this.server.once("error", reject);
@@ -109,12 +119,14 @@ export class HttpServer {
   /** Stops accepting, lets in-flight requests finish, closes WebSocket clients. */
   async stop(): Promise<void> {
     this.stopRevocations?.();
-    await this.apollo.stop();
+    if (this.apollo) return this.apollo.stop();
+    // Node closes idle keep-alive connections and waits for the requests in flight
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   private mountRoutes(): void {
     const { app } = this;
-    const { config, logger } = this.deps;
+    const { logger } = this.deps;
     app.set("trust proxy", "loopback");
     app.disable("x-powered-by");
     app.use((req: Request, res: Response, next: NextFunction) => {
@@ -155,6 +167,21 @@ export class HttpServer {
       });
     });
 
+    if (this.apollo) this.mountGraphQL(this.apollo);
+    app.use((req: Request, res: Response) => res.status(404).json({ error: "not found", path: req.path }));
+    app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+      if (error.status && error.status < 500) {
+        return void res.status(error.status).json({ errors: [{ message: error.message, extensions: { code: error.type === "entity.too.large" ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST" } }] });
+      }
+      const formatted = maskInternalError(logger, error, currentScope()?.requestId);
+      res.status(500).json({ errors: [formatted] });
+    });
+  }
+
+  /** The playground, and GraphQL over HTTP. */
+  private mountGraphQL(apollo: ApolloServer<GraphQLContext>): void {
+    const { app } = this;
+    const { config } = this.deps;
     const playground = (_req: Request, res: Response) => res.sendFile(path.join(PLAYGROUND_DIR, "index.html"));
     app.get("/playground", playground);
     app.get("/playground/playground.js", (_req, res) => res.sendFile(path.join(PLAYGROUND_DIR, "playground.js")));
@@ -169,7 +196,7 @@ export class HttpServer {
     app.use(
       "/graphql",
       express.json({ limit: config.bodyLimitBytes }),
-      expressMiddleware(this.apollo, {
+      expressMiddleware(apollo, {
         context: async ({ req }) => ({
           requestId: currentScope()?.requestId ?? randomUUID(),
           ip: clientIp(req),
@@ -178,15 +205,6 @@ export class HttpServer {
         }),
       }),
     );
-
-    app.use((req: Request, res: Response) => res.status(404).json({ error: "not found", path: req.path }));
-    app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
-      if (error.status && error.status < 500) {
-        return void res.status(error.status).json({ errors: [{ message: error.message, extensions: { code: error.type === "entity.too.large" ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST" } }] });
-      }
-      const formatted = maskInternalError(logger, error, currentScope()?.requestId);
-      res.status(500).json({ errors: [formatted] });
-    });
   }
 
   private useWebSocket(wsServer: WebSocketServer) {

@@ -46,11 +46,12 @@ describe("Booting the store", function () {
   });
 
   it("lists every configuration problem and starts nothing", async () => {
-    const run = runMain({ PORT: "http", APP_ROLE: "everything" });
+    const run = runMain({ PORT: "http", APP_ROLE: "everything", CALLBACK_URL: "ftp://shop.example" });
     expect(await run.exited).to.equal(1);
     const { stderr } = run.output();
     expect(stderr).to.contain("PORT must be a whole number");
-    expect(stderr).to.contain("APP_ROLE must be one of all, api, worker");
+    expect(stderr).to.contain("APP_ROLE must be one of all, api, worker, webhooks");
+    expect(stderr).to.contain("CALLBACK_URL must use http: or https:");
   });
 
   it("shuts down cleanly on SIGTERM", async () => {

@@ -1,13 +1,10 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { Writable } from "node:stream";
 import { expect } from "chai";
-import winston from "winston";
 import type { DataSource } from "typeorm";
 import { ConfigError } from "../../src/core/config";
 import { createDataSource, ensureDatabase } from "../../src/core/database";
-import type { Logger } from "../../src/core/logger";
 import { NotificationChannel, NotificationOutbox, NotificationStatus } from "../../src/modules/notifications/notification-outbox.entity";
 import { loadNotificationOutboxConfig, type NotificationOutboxConfig } from "../../src/modules/notifications/notification-outbox.config";
 import {
@@ -19,6 +16,7 @@ import {
 } from "../../src/modules/notifications/notification-outbox.service";
 import { notificationTransport } from "../../src/modules/notifications/notification-transports";
 import { recreateTestDatabase, siblingDatabaseUrl } from "../helpers/env";
+import { recordingLogger } from "../helpers/recording-logger";
 import { WebhookReceiver } from "./webhook-receiver";
 
 const POLICY = { maxAttempts: 5, retryBaseMs: 1000, retryMaxMs: 60_000 };
@@ -37,18 +35,6 @@ class ScriptedTransport implements NotificationTransport {
       throw new Error("gateway down");
     }
   }
-}
-
-/** A real winston logger whose lines are kept for the test to read. */
-function recordingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(JSON.parse(String(chunk)));
-      done();
-    },
-  });
-  return { logger: winston.createLogger({ level: "info", format: winston.format.json(), transports: [new winston.transports.Stream({ stream })] }), lines };
 }
 
 describe("Notification outbox: retries and transports", function () {

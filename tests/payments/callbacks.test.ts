@@ -20,7 +20,7 @@ describe("Tripay payments through the store", function () {
   let store: RunningStore;
   let method: string;
   before(async () => {
-    store = await withEnv({ PAYMENT_POLL_AFTER_SECONDS: "0" }, () => startTestStore());
+    store = await withEnv({ PAYMENT_POLL_AFTER_SECONDS: "0", SUSPECT_CALLBACKS_PER_SECOND: "4" }, () => startTestStore());
     method = await createMethod(store);
   });
   after(() => stopStore(store));
@@ -91,6 +91,32 @@ describe("Tripay payments through the store", function () {
     expect(after).to.include({ status: OrderStatus.PENDING_PAYMENT, needsReview: true });
     expect(after.reviewReason).to.match(/amount mismatch/);
     expect((await db().getRepository(Payment).findOneByOrFail({ id: payment.id })).status).to.equal("PENDING");
+  });
+
+  it("a flood of signed wrong-amount callbacks is settled at SUSPECT_CALLBACKS_PER_SECOND, and a callback that pays an order passes it", async () => {
+    const victim = await pendingPayment();
+    const buyer = await pendingPayment();
+    const wrongAmount = (i: number) => {
+      const body = JSON.stringify({ reference: victim.payment.gatewayReference, merchant_ref: victim.payment.reference, payment_method: "QRIS", payment_method_code: "QRIS", total_amount: 1_000 + i, fee_merchant: 0, fee_customer: 0, total_fee: 0, amount_received: 1_000 + i, is_closed_payment: 1, status: "PAID", paid_at: 1, note: null });
+      const headers = { "content-type": "application/json", "x-callback-event": "payment_status", "x-callback-signature": tripayCallbackSignature(TRIPAY_SANDBOX_CREDENTIALS.privateKey, body) };
+      return fetch(`${store.url}/webhooks/tripay`, { method: "POST", headers, body });
+    };
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => wrongAmount(i)));
+    expect(answers.map((answer) => answer.status)).to.deep.equal(Array(8).fill(200));
+    await simPost(store, `/transactions/${buyer.payment.gatewayReference}/pay`);
+
+    const suspects = await processedCallbacks(victim.payment.gatewayReference!, 8);
+    expect(suspects.map((row) => row.outcome)).to.deep.equal(Array(8).fill(CallbackOutcome.AMOUNT_MISMATCH));
+    const [paying] = await processedCallbacks(buyer.payment.gatewayReference!, 1);
+    expect(paying.outcome).to.equal(CallbackOutcome.APPLIED);
+    const suspectJobs = await Promise.all(suspects.map((row) => store.infra.queues.get(SUSPECT_CALLBACKS_QUEUE).getJob(row.id)));
+    const payingJob = (await store.infra.queues.get(PAYMENT_CALLBACKS_QUEUE).getJob(paying.id))!;
+    const starts = suspectJobs.map((job) => job!.processedOn!);
+    // one slot, each callback holding it at least 1/4 s: the 8th starts 7/4 s or more after the 1st
+    expect(Math.max(...starts) - Math.min(...starts)).to.be.at.least(1_750 - 5);
+    expect(payingJob.processedOn!).to.be.below(Math.max(...starts));
+    expect((await services().orders.get(buyer.order.id)).status).to.equal(OrderStatus.PAID);
+    expect((await services().orders.get(victim.order.id)).status).to.equal(OrderStatus.PENDING_PAYMENT);
   });
 
   it("a signed callback for an unknown payment is kept, answered and settled at intake (no job)", async () => {

@@ -3,6 +3,7 @@ import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialE
 import { In, IsNull, LessThan, MoreThan } from "typeorm";
 import { afterCommit } from "../../core/after-commit";
 import type { EventBus } from "../../core/event-bus";
+import { LogTally } from "../../core/log-tally";
 import type { Logger } from "../../core/logger";
 import type { QueueRegistry } from "../../core/queues";
 import { badInput, conflict, forbidden, notFound } from "../../core/errors";
@@ -70,9 +71,12 @@ export class PaymentService {
     private onMemberLatePayment: LatePaymentHandler | null = null,
   ) {
     this.methodCache = new PaymentMethodCache(() => this.allMethods(), eventBus);
+    this.refusals = new LogTally(logger);
   }
 
   private readonly methodCache: PaymentMethodCache;
+  /** refused and unknown callbacks: anyone can send them, so a flood is logged as counts */
+  private readonly refusals: LogTally;
 
   setLatePaymentHandler(handler: LatePaymentHandler): void {
     this.onMemberLatePayment = handler;
@@ -269,7 +273,7 @@ export class PaymentService {
     });
     await this.dataSource.getRepository(PaymentCallback).insert(row as QueryDeepPartialEntity<PaymentCallback>);
     if (!payment) {
-      this.logger.warn(parsed.verified ? "callback for an unknown payment" : "payment callback rejected", { gateway: gateway.code, reason: parsed.reason, reference: parsed.reference, callbackId: row.id });
+      this.refusals.warn(parsed.verified ? "callback for an unknown payment" : "payment callback rejected", { gateway: gateway.code }, { reason: parsed.reason, reference: parsed.reference, callbackId: row.id });
       return { ...gateway.answer(parsed.verified ? "accepted" : "rejected"), callbackId: row.id };
     }
     // Stored and committed: a lost enqueue is picked up by the sweep (pollPending), so the gateway

@@ -45,7 +45,7 @@ export function loadDigiflazzConfig(
   const baseUrl = env
     .url("DIGIFLAZZ_BASE_URL", sandbox ? `${links.sandboxUrl.replace(/\/$/, "")}/digiflazz/v1` : DIGIFLAZZ_LIVE_URL, ["http:", "https:"])
     .replace(/\/$/, "");
-  const explicitCallback = source.DIGIFLAZZ_CALLBACK_URL ? env.url("DIGIFLAZZ_CALLBACK_URL", "", ["http:", "https:"]) : undefined;
+  const explicitCallback = env.optionalUrl("DIGIFLAZZ_CALLBACK_URL", ["http:", "https:"]);
   const config: DigiflazzConfig = {
     baseUrl,
     username: credential("DIGIFLAZZ_USERNAME", DIGIFLAZZ_SANDBOX.username),

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from "express";
 import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import type { DataSource } from "typeorm";
+import { LogTally } from "../../../core/log-tally";
 import type { Logger } from "../../../core/logger";
 import { SupplierCallback, type SupplierCallbackOutcome } from "../supplier-callback.entity";
 import type { Supplier } from "../supplier";
@@ -16,6 +17,7 @@ import type { SupplierPurchaseService } from "../supplier-purchase.service";
 export function digiflazzWebhookRouter(supplier: Supplier, purchases: SupplierPurchaseService, dataSource: DataSource, logger: Logger): Router {
   const router = Router();
   const callbacks = dataSource.getRepository(SupplierCallback);
+  const refusals = new LogTally(logger); // anyone can send one: a flood is logged as counts
   router.post("/digiflazz", async (req: Request, res: Response) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const webhook = supplier.parseWebhook({ headers: req.headers, rawBody });
@@ -41,7 +43,7 @@ export function digiflazzWebhookRouter(supplier: Supplier, purchases: SupplierPu
     const settle = (outcome: SupplierCallbackOutcome) =>
       callbacks.update({ id: row.id }, { outcome }).catch((error: Error) => logger.warn("digiflazz webhook outcome not recorded", { callbackId: row.id, error: error.message }));
     if (!webhook.verified) {
-      logger.warn("digiflazz webhook refused", { reason: webhook.reason, ip: req.ip, bytes: rawBody.length, callbackId: row.id });
+      refusals.warn("digiflazz webhook refused", {}, { reason: webhook.reason, ip: req.ip, bytes: rawBody.length, callbackId: row.id });
       return void res.status(401).json({ ok: false, error: "invalid signature" });
     }
     if (webhook.ping) {
