@@ -163,26 +163,27 @@ export class DrillStore {
    */
   async useProxies(on: boolean): Promise<void> {
     if (this.proxied === on) return;
-    this.proxied = on;
     for (const proc of [this.worker, this.webhooks, this.api]) await proc.dispose();
-    this.api = await this.launch("api", "api", { PORT: String(this.ports.api) });
-    await this.launchOthers();
+    this.api = await this.launch("api", "api", { PORT: String(this.ports.api) }, on);
+    await this.launchOthers(on);
+    // only now: a launch that failed leaves the old mode, so the next heal() starts them all again
+    this.proxied = on;
   }
 
-  private async launchOthers(): Promise<void> {
-    this.webhooks = await this.launch("webhooks", "webhooks", { PORT: String(this.ports.webhooks) });
-    this.worker = await this.launch("worker", "worker");
+  private async launchOthers(proxied = this.proxied): Promise<void> {
+    this.webhooks = await this.launch("webhooks", "webhooks", { PORT: String(this.ports.webhooks) }, proxied);
+    this.worker = await this.launch("worker", "worker", {}, proxied);
   }
 
   /** One store process of this store, its log in logDir/<name>.log. */
-  private launch(name: string, role: AppRole, env: Record<string, string> = {}): Promise<StoreProcess> {
+  private launch(name: string, role: AppRole, env: Record<string, string> = {}, proxied = this.proxied): Promise<StoreProcess> {
     const mysql = new URL(this.databaseUrl);
-    if (this.proxied) [mysql.hostname, mysql.port] = ["127.0.0.1", String(this.proxies.mysql.port)];
+    if (proxied) [mysql.hostname, mysql.port] = ["127.0.0.1", String(this.proxies.mysql.port)];
     return StoreProcess.start({
       name,
       role,
       databaseUrl: mysql.toString(),
-      redisUrl: this.proxied ? `redis://${this.proxies.redis.address}` : this.redisServer.url,
+      redisUrl: proxied ? `redis://${this.proxies.redis.address}` : this.redisServer.url,
       redisPrefix: this.redisPrefix,
       env: { ...this.env, SEED_DEMO: "false", ...env },
       logFile: path.join(this.logDir, `${name}.log`),

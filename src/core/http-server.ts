@@ -69,6 +69,8 @@ export class HttpServer {
   private readonly app = express();
   private disposeWs?: () => Promise<void>;
   private stopRevocations?: () => void;
+  /** set by stop(): answers carry "Connection: close", so keep-alive clients let go */
+  private stopping = false;
 
   constructor(private readonly deps: HttpServerDeps) {
     this.server = http.createServer(this.app);
@@ -119,9 +121,14 @@ export class HttpServer {
   /** Stops accepting, lets in-flight requests finish, closes WebSocket clients. */
   async stop(): Promise<void> {
     this.stopRevocations?.();
+    this.stopping = true;
     if (this.apollo) return this.apollo.stop();
-    // Node closes idle keep-alive connections and waits for the requests in flight
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // as Apollo's drain does: finish the requests in flight, close idle keep-alive connections, cut the rest after a grace
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeIdleConnections();
+      setTimeout(() => this.server.closeAllConnections(), 10_000).unref();
+    });
   }
 
   private mountRoutes(): void {
@@ -133,6 +140,7 @@ export class HttpServer {
       const incoming = headerValue(req.headers["x-request-id"]);
       const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
       res.setHeader("x-request-id", requestId);
+      if (this.stopping) res.setHeader("connection", "close");
       // winston formats a line before its level filter drops it: skip the access line when it would be dropped
       if (logger.isLevelEnabled("http")) {
         const started = process.hrtime.bigint();

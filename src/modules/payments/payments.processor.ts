@@ -22,8 +22,9 @@ export async function startPaymentProcessors(
   // kept, and settled at a pace that leaves the worker to the callbacks that pay orders.
   const minMs = 1000 / config.suspectCallbacksPerSecond;
   void queues.get<{ callbackId: string }>(SUSPECT_CALLBACKS_QUEUE).process("callback", 1, async (job) => {
-    const [result] = await Promise.all([settle(job), new Promise((resolve) => setTimeout(resolve, minMs))]);
-    return result;
+    const [result] = await Promise.allSettled([settle(job), new Promise((resolve) => setTimeout(resolve, minMs))]);
+    if (result.status === "rejected") throw result.reason; // a failed attempt holds the slot as long
+    return result.value;
   });
   const poll = queues.get(PAYMENT_POLL_QUEUE);
   void poll.process("poll", 1, async () => {
