@@ -222,6 +222,31 @@ describe("Tripay payments through the store", function () {
     expect(paid.payload).to.include({ source: `callback ${lost.id}` });
   });
 
+  it("the sweep leaves stored callbacks alone for as long as the suspect backlog still needs, then re-queues a lost one", async () => {
+    const { payment } = await pendingPayment();
+    const body = JSON.stringify({ reference: payment.gatewayReference, merchant_ref: payment.reference, payment_method: "QRIS", payment_method_code: "QRIS", total_amount: 20_000, fee_merchant: 890, fee_customer: 0, total_fee: 890, amount_received: 19_110, is_closed_payment: 1, status: "UNPAID", paid_at: null, note: null });
+    const lost = await db().getRepository(PaymentCallback).save(Object.assign(new PaymentCallback(), {
+      gateway: "TRIPAY", subPath: "", ip: "127.0.0.1", verified: true, reason: null,
+      headers: { "x-callback-event": "payment_status", "x-callback-signature": tripayCallbackSignature(TRIPAY_SANDBOX_CREDENTIALS.privateKey, body) },
+      rawBody: body, reference: payment.reference, gatewayReference: payment.gatewayReference, eventKey: `${payment.gatewayReference}:UNPAID`,
+      status: "PENDING", amountPaid: 20_000, outcome: null, processedAt: null,
+    }));
+    await db().query("UPDATE payment_callbacks SET created_at = NOW(6) - INTERVAL 1 MINUTE WHERE id = ?", [lost.id]);
+    // 400 suspects waiting at 4/s: 100 s of backlog, longer than the lost one has waited
+    const suspects = store.infra.queues.get(SUSPECT_CALLBACKS_QUEUE);
+    await suspects.pause(true);
+    try {
+      await suspects.addBulk(Array.from({ length: 400 }, (_, i) => ({ name: "callback", data: { callbackId: `backlog-${i}` }, opts: { jobId: `backlog-${i}` } })));
+      expect(await services().payments.requeueStoredCallbacks()).to.equal(0);
+      expect(await store.infra.queues.get(PAYMENT_CALLBACKS_QUEUE).getJob(lost.id)).to.equal(null);
+    } finally {
+      await suspects.empty();
+      await suspects.resume(true);
+    }
+    expect(await services().payments.requeueStoredCallbacks()).to.equal(1);
+    expect((await processedCallbacks(payment.gatewayReference!, 1))[0].outcome).to.equal(CallbackOutcome.APPLIED);
+  });
+
   it("an EXPIRED callback after PAID is ignored (no regression)", async () => {
     const { order, payment } = await pendingPayment();
     await simPost(store, `/transactions/${payment.gatewayReference}/pay`);

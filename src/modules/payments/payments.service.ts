@@ -487,12 +487,16 @@ export class PaymentService {
   /**
    * Stored, verified callbacks still unprocessed after 30 s lost their job
    * (a crash between COMMIT and enqueue, Redis lost it, or it failed every
-   * attempt): queue them again. Returns how many were re-queued.
+   * attempt): queue them again. Returns how many were re-queued. The paced
+   * suspect backlog is waiting, not lost: the 30 s start after the time it
+   * still needs, so a flood of suspects is not read again at every poll.
    */
   async requeueStoredCallbacks(now = new Date()): Promise<number> {
+    const backlog = await this.queues.get(SUSPECT_CALLBACKS_QUEUE).getWaitingCount();
+    const backlogMs = (backlog / this.config.suspectCallbacksPerSecond) * 1000;
     const stale = await this.dataSource.getRepository(PaymentCallback).find({
       select: { id: true, reference: true, gatewayReference: true, amountPaid: true },
-      where: { verified: true, processedAt: IsNull(), createdAt: LessThan(new Date(now.getTime() - 30_000)) },
+      where: { verified: true, processedAt: IsNull(), createdAt: LessThan(new Date(now.getTime() - 30_000 - backlogMs)) },
       order: { createdAt: "ASC" },
       take: 100,
     });
