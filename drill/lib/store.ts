@@ -75,7 +75,6 @@ export class DrillStore {
   readonly redisPrefix: string;
   readonly logDir: string;
   private sandbox?: { stop(): Promise<void> };
-  private callbackUrl = "";
   /** the environment of every store process of this store, and the ports of those serving HTTP */
   private env: Record<string, string> = {};
   private ports = { api: 0, webhooks: 0 };
@@ -104,6 +103,11 @@ export class DrillStore {
     return this.api.url;
   }
 
+  /** where providers call the store back: the webhooks process (CALLBACK_URL) */
+  private get callbackUrl(): string {
+    return `http://127.0.0.1:${this.ports.webhooks}`;
+  }
+
   private async boot(): Promise<void> {
     fs.mkdirSync(this.logDir, { recursive: true });
     // a fresh database with every migration applied, before any store process connects
@@ -129,7 +133,6 @@ export class DrillStore {
     for (const proxy of Object.values(this.proxies)) await proxy.start();
 
     this.ports = { api: await freePort(), webhooks: await freePort() };
-    this.callbackUrl = `http://127.0.0.1:${this.ports.webhooks}`;
     this.env = {
       ...DRILL_ENV,
       SANDBOX_URL: `http://${this.proxies.sandbox.address}`,

@@ -8,7 +8,7 @@ import type { Logger } from "./logger";
  * cannot fill the log's disk; every such request is stored in its table anyway.
  */
 export class LogTally {
-  private readonly counts = new Map<string, { fields: Record<string, unknown>; more: number }>();
+  private readonly counts = new Map<string, { message: string; fields: Record<string, unknown>; more: number }>();
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -24,7 +24,7 @@ export class LogTally {
       seen.more++;
       return;
     }
-    this.counts.set(key, { fields: kind, more: 0 });
+    this.counts.set(key, { message, fields: kind, more: 0 });
     this.logger.warn(message, { ...kind, ...details });
     this.timer ??= setTimeout(() => this.flush(), this.everyMs).unref();
   }
@@ -33,8 +33,8 @@ export class LogTally {
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    for (const [key, { fields, more }] of this.counts) {
-      if (more > 0) this.logger.warn(`${(JSON.parse(key) as [string])[0]} (${more} more like it in the last ${this.everyMs / 1000} s)`, { ...fields, more });
+    for (const { message, fields, more } of this.counts.values()) {
+      if (more > 0) this.logger.warn(`${message} (${more} more like it in the last ${this.everyMs / 1000} s)`, { ...fields, more });
     }
     this.counts.clear();
   }

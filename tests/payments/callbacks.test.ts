@@ -44,6 +44,26 @@ describe("Tripay payments through the store", function () {
     });
   const paidTransitions = async (orderId: string) => (await services().orders.history(orderId)).filter((row) => row.toStatus === OrderStatus.PAID);
 
+  /** A payment_status callback signed as Tripay signs it (QRIS, closed payment; `fields` name the payment, amount and status). */
+  function signedTripay(fields: Record<string, unknown>): { body: string; headers: Record<string, string> } {
+    const body = JSON.stringify({ payment_method: "QRIS", payment_method_code: "QRIS", fee_merchant: 0, fee_customer: 0, total_fee: 0, is_closed_payment: 1, paid_at: 1, note: null, ...fields });
+    return { body, headers: { "x-callback-event": "payment_status", "x-callback-signature": tripayCallbackSignature(TRIPAY_SANDBOX_CREDENTIALS.privateKey, body) } };
+  }
+  const postTripay = ({ body, headers }: { body: string; headers: Record<string, string> }) =>
+    fetch(`${store.url}/webhooks/tripay`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+
+  /** What the webhook commits before it enqueues — as if the process died right after COMMIT. */
+  async function storeLostCallback(payment: Payment, tripayStatus: "PAID" | "UNPAID", status: string): Promise<PaymentCallback> {
+    const { body, headers } = signedTripay({ reference: payment.gatewayReference, merchant_ref: payment.reference, total_amount: 20_000, fee_merchant: 890, total_fee: 890, amount_received: 19_110, status: tripayStatus, paid_at: tripayStatus === "PAID" ? 1 : null });
+    return db().getRepository(PaymentCallback).save(Object.assign(new PaymentCallback(), {
+      gateway: "TRIPAY", subPath: "", ip: "127.0.0.1", verified: true, reason: null, headers,
+      rawBody: body, reference: payment.reference, gatewayReference: payment.gatewayReference, eventKey: `${payment.gatewayReference}:${tripayStatus}`,
+      status, amountPaid: 20_000, outcome: null, processedAt: null,
+    }));
+  }
+  /** Older than the sweep's 30 s. */
+  const ageOneMinute = (callbackId: string) => db().query("UPDATE payment_callbacks SET created_at = NOW(6) - INTERVAL 1 MINUTE WHERE id = ?", [callbackId]);
+
   it("a correctly signed callback sent three times marks the order PAID exactly once", async () => {
     const { order, payment } = await pendingPayment();
     await simPost(store, `/transactions/${payment.gatewayReference}/pay`);
@@ -96,11 +116,8 @@ describe("Tripay payments through the store", function () {
   it("a flood of signed wrong-amount callbacks is settled at SUSPECT_CALLBACKS_PER_SECOND, and a callback that pays an order passes it", async () => {
     const victim = await pendingPayment();
     const buyer = await pendingPayment();
-    const wrongAmount = (i: number) => {
-      const body = JSON.stringify({ reference: victim.payment.gatewayReference, merchant_ref: victim.payment.reference, payment_method: "QRIS", payment_method_code: "QRIS", total_amount: 1_000 + i, fee_merchant: 0, fee_customer: 0, total_fee: 0, amount_received: 1_000 + i, is_closed_payment: 1, status: "PAID", paid_at: 1, note: null });
-      const headers = { "content-type": "application/json", "x-callback-event": "payment_status", "x-callback-signature": tripayCallbackSignature(TRIPAY_SANDBOX_CREDENTIALS.privateKey, body) };
-      return fetch(`${store.url}/webhooks/tripay`, { method: "POST", headers, body });
-    };
+    const wrongAmount = (i: number) =>
+      postTripay(signedTripay({ reference: victim.payment.gatewayReference, merchant_ref: victim.payment.reference, total_amount: 1_000 + i, amount_received: 1_000 + i, status: "PAID" }));
     const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => wrongAmount(i)));
     expect(answers.map((answer) => answer.status)).to.deep.equal(Array(8).fill(200));
     await simPost(store, `/transactions/${buyer.payment.gatewayReference}/pay`);
@@ -120,12 +137,9 @@ describe("Tripay payments through the store", function () {
   });
 
   it("a signed callback for an unknown payment is kept, answered and settled at intake (no job)", async () => {
-    const body = JSON.stringify({ reference: "DEV-T99999999999999ZZZZZ", merchant_ref: "INV-19990101-ZZZZZ-1", payment_method: "QRIS", payment_method_code: "QRIS", total_amount: 5000, fee_merchant: 0, fee_customer: 0, total_fee: 0, amount_received: 5000, is_closed_payment: 1, status: "PAID", paid_at: 1, note: null });
-    const response = await fetch(`${store.url}/webhooks/tripay`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-callback-event": "payment_status", "x-callback-signature": tripayCallbackSignature(TRIPAY_SANDBOX_CREDENTIALS.privateKey, body) },
-      body,
-    });
+    const callback = signedTripay({ reference: "DEV-T99999999999999ZZZZZ", merchant_ref: "INV-19990101-ZZZZZ-1", total_amount: 5000, amount_received: 5000, status: "PAID" });
+    const { body } = callback;
+    const response = await postTripay(callback);
     expect(response.status).to.equal(200);
     expect(await response.json()).to.deep.equal({ success: true });
     const [row] = await callbacksOf("DEV-T99999999999999ZZZZZ");
@@ -204,17 +218,9 @@ describe("Tripay payments through the store", function () {
 
   it("a stored callback whose queue job was lost is re-queued by the poll job's sweep", async () => {
     const { order, payment } = await pendingPayment();
-    const body = JSON.stringify({ reference: payment.gatewayReference, merchant_ref: payment.reference, payment_method: "QRIS", payment_method_code: "QRIS", total_amount: 20_000, fee_merchant: 890, fee_customer: 0, total_fee: 890, amount_received: 19_110, is_closed_payment: 1, status: "PAID", paid_at: 1, note: null });
-    // what the webhook commits before it enqueues — as if the process died right after COMMIT
-    const lost = Object.assign(new PaymentCallback(), {
-      gateway: "TRIPAY", subPath: "", ip: "127.0.0.1", verified: true, reason: null,
-      headers: { "x-callback-event": "payment_status", "x-callback-signature": tripayCallbackSignature(TRIPAY_SANDBOX_CREDENTIALS.privateKey, body) },
-      rawBody: body, reference: payment.reference, gatewayReference: payment.gatewayReference, eventKey: `${payment.gatewayReference}:PAID`,
-      status: "PAID", amountPaid: 20_000, outcome: null, processedAt: null,
-    });
-    await db().getRepository(PaymentCallback).save(lost);
+    const lost = await storeLostCallback(payment, "PAID", "PAID");
     expect(await services().payments.requeueStoredCallbacks()).to.equal(0); // too fresh: its job may still be on the way
-    await db().query("UPDATE payment_callbacks SET created_at = NOW(6) - INTERVAL 1 MINUTE WHERE id = ?", [lost.id]);
+    await ageOneMinute(lost.id);
     expect(await services().payments.requeueStoredCallbacks()).to.equal(1);
     const [row] = await processedCallbacks(payment.gatewayReference!, 1);
     expect(row.outcome).to.equal(CallbackOutcome.APPLIED);
@@ -224,14 +230,8 @@ describe("Tripay payments through the store", function () {
 
   it("the sweep leaves stored callbacks alone for as long as the suspect backlog still needs, then re-queues a lost one", async () => {
     const { payment } = await pendingPayment();
-    const body = JSON.stringify({ reference: payment.gatewayReference, merchant_ref: payment.reference, payment_method: "QRIS", payment_method_code: "QRIS", total_amount: 20_000, fee_merchant: 890, fee_customer: 0, total_fee: 890, amount_received: 19_110, is_closed_payment: 1, status: "UNPAID", paid_at: null, note: null });
-    const lost = await db().getRepository(PaymentCallback).save(Object.assign(new PaymentCallback(), {
-      gateway: "TRIPAY", subPath: "", ip: "127.0.0.1", verified: true, reason: null,
-      headers: { "x-callback-event": "payment_status", "x-callback-signature": tripayCallbackSignature(TRIPAY_SANDBOX_CREDENTIALS.privateKey, body) },
-      rawBody: body, reference: payment.reference, gatewayReference: payment.gatewayReference, eventKey: `${payment.gatewayReference}:UNPAID`,
-      status: "PENDING", amountPaid: 20_000, outcome: null, processedAt: null,
-    }));
-    await db().query("UPDATE payment_callbacks SET created_at = NOW(6) - INTERVAL 1 MINUTE WHERE id = ?", [lost.id]);
+    const lost = await storeLostCallback(payment, "UNPAID", "PENDING");
+    await ageOneMinute(lost.id);
     // 400 suspects waiting at 4/s: 100 s of backlog, longer than the lost one has waited
     const suspects = store.infra.queues.get(SUSPECT_CALLBACKS_QUEUE);
     await suspects.pause(true);

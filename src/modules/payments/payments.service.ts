@@ -276,7 +276,7 @@ export class PaymentService {
       this.refusals.warn(parsed.verified ? "callback for an unknown payment" : "payment callback rejected", { gateway: gateway.code }, { reason: parsed.reason, reference: parsed.reference, callbackId: row.id });
       return { ...gateway.answer(parsed.verified ? "accepted" : "rejected"), callbackId: row.id };
     }
-    // Stored and committed: a lost enqueue is picked up by the sweep (pollPending), so the gateway
+    // Stored and committed: a lost enqueue is picked up by the sweep (requeueStoredCallbacks), so the gateway
     // waits for it at most AFTER_COMMIT_WAIT_MS (with Redis away the add would hang until it is back)
     const queue = queueFor(row, payment);
     await afterCommit(this.dataSource.manager, () => this.enqueueCallback(row.id, queue).catch((error: Error) => this.logger.warn("callback not queued", { callbackId: row.id, error: error.message })));
