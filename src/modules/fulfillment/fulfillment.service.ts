@@ -233,11 +233,12 @@ export class FulfillmentService {
     if (!changed) return; // already final: a duplicate result
     const items = await this.deps.orders.items(manager, order.id);
     if (items.some((item) => OPEN_ITEM.includes(item.fulfilmentStatus))) return;
-    const from = [OrderStatus.PROCESSING];
+    // the caller holds the order's lock: this object is its current state
+    if (order.status !== OrderStatus.PROCESSING) return;
     if (items.every((item) => item.fulfilmentStatus === FulfilmentStatus.SUCCESS)) {
-      await this.deps.orders.transitionIf(manager, order.id, from, OrderStatus.SUCCESS, { ...meta, sn: deliveredSn(items) });
+      await this.deps.orders.advance(manager, order, OrderStatus.SUCCESS, { ...meta, sn: deliveredSn(items) });
     } else {
-      await this.deps.orders.transitionIf(manager, order.id, from, OrderStatus.FAILED, meta);
+      await this.deps.orders.advance(manager, order, OrderStatus.FAILED, meta);
     }
   }
 }

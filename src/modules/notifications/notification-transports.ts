@@ -38,7 +38,7 @@ export class HttpTransport implements NotificationTransport {
     try {
       ({ status } = await httpRequest(this.url, { method: "POST", headers, body, timeoutMs: this.timeoutMs }));
     } catch (error) {
-      const cause = error instanceof Error ? ((error.cause as { code?: string } | undefined)?.code ?? error.message) : String(error);
+      const cause = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
       throw new Error(`${host}: ${cause}`);
     }
     if (status < 200 || status >= 300) throw new Error(`${host} answered HTTP ${status}`);

@@ -181,8 +181,7 @@ export class ResellerWebhookService {
           headers: signedHeaders(row, this.box.open(endpoint.secretSealed), body),
           body,
           timeoutMs: this.config.timeoutMs,
-          redirect: "manual", // a redirect is not a delivery, and must not lead the store elsewhere
-        });
+        }); // a redirect comes back as its 3xx: it is not a delivery, and must not lead the store elsewhere
         status = answer.status;
         if (status < 200 || status > 299) error = `HTTP ${status}${answer.text ? `: ${answer.text.slice(0, 200)}` : ""}`;
       } catch (failure) {

@@ -184,7 +184,7 @@ export class CheckoutService {
       return this.resume(existing, method.code);
     }
     if (wallet) return { order: created.order, trackingToken: created.trackingToken, alreadyPaid: true, payment: null, paymentError: null };
-    return this.startPayment(created.order, created.trackingToken, method.code);
+    return this.startPayment(created.order, created.trackingToken, method.code, { placed: true });
   }
 
   /**
@@ -198,8 +198,7 @@ export class CheckoutService {
     else throw badInput("Give the order id or its tracking token");
     const method = await this.deps.payments.method(methodCode);
     if (method.gateway === WALLET_GATEWAY) throw badInput("The wallet pays at checkout only", { field: "methodCode" });
-    const result = await this.startPayment(order, this.deps.orders.trackingTokenFor(order.id), method.code, true);
-    return result;
+    return this.startPayment(order, this.deps.orders.trackingTokenFor(order.id), method.code, { newAttempt: true });
   }
 
   // ---- inside the transaction ----------------------------------------------
@@ -262,12 +261,12 @@ export class CheckoutService {
   }
 
   /** Reuses the open payment attempt when there is one, so a replay shows the same pay URL / VA / QR. */
-  private async startPayment(order: Order, trackingToken: string, methodCode: string, fresh = false): Promise<CheckoutResult> {
+  private async startPayment(order: Order, trackingToken: string, methodCode: string, how: StartHow = {}): Promise<CheckoutResult> {
     try {
-      const payment = await this.startOnce(order.id, methodCode, fresh);
+      const payment = await this.startOnce(order, methodCode, how);
       return { order, trackingToken, alreadyPaid: false, payment, paymentError: null };
     } catch (error) {
-      if (fresh) throw error;
+      if (how.newAttempt) throw error;
       this.deps.logger.warn("checkout: payment not started", { orderId: order.id, error: (error as Error).message });
       // a deliberate refusal (gateway unavailable, order expired) says why; anything else (a lost
       // database connection) is internal: the buyer gets a plain retry hint, never the driver's text
@@ -280,19 +279,24 @@ export class CheckoutService {
    * One payment start per order at a time (a Redis lock, so parallel replays
    * across API instances wait for the first and then show its instructions).
    */
-  private async startOnce(orderId: string, methodCode: string, fresh: boolean): Promise<Payment> {
-    const key = `${this.deps.redisPrefix}:checkout:pay-start:${orderId}`;
+  private async startOnce(order: Order, methodCode: string, how: StartHow): Promise<Payment> {
+    const key = `${this.deps.redisPrefix}:checkout:pay-start:${order.id}`;
     const deadline = Date.now() + 30_000;
+    // an order placed by this request has no attempt yet unless a replay started one: that shows under the lock
+    let look = !how.newAttempt && !how.placed;
     while (Date.now() < deadline) {
-      const open = fresh ? null : await this.openInstructions(orderId);
+      const open = look ? await this.openInstructions(order.id) : null;
       if (open) return open;
+      look = !how.newAttempt;
       if (await this.deps.redis.set(key, "1", "PX", 30_000, "NX")) {
         try {
-          const payments = await this.deps.payments.paymentsOf(orderId);
-          const again = fresh ? null : openAttempt(payments);
+          const payments = await this.deps.payments.paymentsOf(order.id);
+          const again = how.newAttempt ? null : openAttempt(payments);
           if (again) return again;
-          if (payments.some(cutOff)) await this.deps.payments.closeInterruptedStarts(orderId);
-          return (await this.deps.payments.start(orderId, methodCode)).payment;
+          if (payments.some(cutOff)) await this.deps.payments.closeInterruptedStarts(order.id);
+          // the order as placed is current while no attempt exists; otherwise the start reads it again
+          const current = how.placed && payments.length === 0 ? order : order.id;
+          return (await this.deps.payments.start(current, methodCode, payments.length)).payment;
         } finally {
           await this.deps.redis.del(key);
         }
@@ -317,6 +321,12 @@ export class CheckoutService {
 }
 
 type NormalisedCheckout = ReturnType<typeof normalise>;
+
+/** newAttempt: payOrder, always a new attempt; placed: the order was just created by this request. */
+interface StartHow {
+  newAttempt?: boolean;
+  placed?: boolean;
+}
 
 /** A PENDING attempt without instructions: still starting, or cut off by a crash (never shown, so never payable). */
 const cutOff = (payment: Payment) => payment.status === PaymentStatus.PENDING && payment.instructions === null;

@@ -1,8 +1,8 @@
 import { findOneJoined } from "../../core/database";
 import { createHash, createHmac, randomInt } from "node:crypto";
-import { In, LessThanOrEqual, QueryFailedError, type DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from "typeorm";
-import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
+import { In, LessThanOrEqual, QueryFailedError, type DataSource, type EntityManager } from "typeorm";
 import { monotonicIds } from "../../core/ids";
+import { insertRows } from "../../core/row-insert";
 import type { Viewer } from "../../core/context";
 import { badInput, conflict, notFound } from "../../core/errors";
 import { STAFF_ROLES } from "../identity/role";
@@ -174,7 +174,7 @@ export class OrderService {
     for (let attempt = 0; ; attempt++) {
       order.invoiceNumber = invoiceNumber(now);
       try {
-        await insertAsIs(manager, Order, order);
+        await insertRows(manager, Order, order);
         break;
       } catch (error) {
         const key = duplicateKeyOf(error);
@@ -201,7 +201,7 @@ export class OrderService {
         updatedAt: now,
       }),
     );
-    if (items.length > 0) await insertAsIs(manager, OrderItem, items);
+    if (items.length > 0) await insertRows(manager, OrderItem, items);
     await this.log(manager, order, null, OrderStatus.PENDING_PAYMENT, {
       actor: draft.actor ?? (draft.userId ? `user:${draft.userId}` : "guest"),
       reason: "order placed",
@@ -317,15 +317,19 @@ export class OrderService {
   }
 
   private async log(manager: EntityManager, order: Order, from: OrderStatus | null, to: OrderStatus, meta: TransitionMeta) {
-    await insertAsIs(manager, OrderTransition, {
-      id: nextId(),
-      orderId: order.id,
-      fromStatus: from,
-      toStatus: to,
-      actor: meta.actor.slice(0, 80),
-      reason: meta.reason.slice(0, 255),
-      payload: meta.payload ?? null,
-    } as QueryDeepPartialEntity<OrderTransition>);
+    await insertRows(
+      manager,
+      OrderTransition,
+      Object.assign(new OrderTransition(), {
+        id: nextId(),
+        orderId: order.id,
+        fromStatus: from,
+        toStatus: to,
+        actor: meta.actor.slice(0, 80),
+        reason: meta.reason.slice(0, 255),
+        payload: meta.payload ?? null,
+      }),
+    );
     await this.events.afterCommit(manager, toEvent(order, to, meta.sn ?? null));
   }
 
@@ -460,14 +464,6 @@ export class OrderService {
   async getMany(ids: readonly string[]): Promise<Order[]> {
     return ids.length === 0 ? [] : this.dataSource.getRepository(Order).find({ where: { id: In([...ids]) } });
   }
-}
-
-/**
- * INSERT of rows whose every column the caller set: nothing is read back
- * (no RETURNING, and no re-select on MySQL), so the objects stay as written.
- */
-function insertAsIs<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, rows: QueryDeepPartialEntity<T> | QueryDeepPartialEntity<T>[]) {
-  return manager.createQueryBuilder().insert().into(entity).values(rows).updateEntity(false).execute();
 }
 
 function toEvent(order: Order, status: OrderStatus, sn: string | null): OrderEvent {

@@ -4,6 +4,7 @@ import { In, IsNull, LessThan, MoreThan } from "typeorm";
 import { afterCommit } from "../../core/after-commit";
 import type { EventBus } from "../../core/event-bus";
 import { LogTally } from "../../core/log-tally";
+import { insertRows } from "../../core/row-insert";
 import type { Logger } from "../../core/logger";
 import type { QueueRegistry } from "../../core/queues";
 import { badInput, conflict, forbidden, notFound } from "../../core/errors";
@@ -146,16 +147,18 @@ export class PaymentService {
   /**
    * Opens a payment attempt for an unpaid order and returns how to pay. The
    * row is committed before the gateway is called, so a callback can never
-   * arrive for a payment the store does not know.
+   * arrive for a payment the store does not know. A caller holding the order
+   * as it is (just placed) and its attempt count saves their reads.
    */
-  async start(orderId: string, methodCode: string): Promise<StartedPayment> {
-    const order = await this.orders.get(orderId);
+  async start(orderOrId: Order | string, methodCode: string, attemptsSoFar?: number): Promise<StartedPayment> {
+    const order = typeof orderOrId === "string" ? await this.orders.get(orderOrId) : orderOrId;
+    const orderId = order.id;
     if (order.status !== OrderStatus.PENDING_PAYMENT) throw conflict(`Order is ${order.status}, it cannot be paid now`);
     if (order.expiresAt <= new Date()) throw conflict("Order has expired");
     const method = await this.method(methodCode);
     if (method.gateway === WALLET_GATEWAY) throw badInput("The wallet is charged at checkout, not here");
     if (order.total < method.minAmount || order.total > method.maxAmount) throw badInput(`${method.displayName} does not accept this amount`);
-    const attempt = (await this.dataSource.getRepository(Payment).count({ where: { orderId } })) + 1;
+    const attempt = (attemptsSoFar ?? (await this.dataSource.getRepository(Payment).count({ where: { orderId } }))) + 1;
     const payment = Object.assign(new Payment(), {
       orderId,
       reference: `${order.invoiceNumber}-${attempt}`,
@@ -171,10 +174,7 @@ export class PaymentService {
       paidAt: null,
       lastCheckedAt: null,
     });
-    await this.dataSource
-      .getRepository(Payment)
-      .insert(payment as QueryDeepPartialEntity<Payment>)
-      .catch((error: { driverError?: { code?: string } }) => {
+    await insertRows(this.dataSource.manager, Payment, payment).catch((error: { driverError?: { code?: string } }) => {
         if (error.driverError?.code === "ER_DUP_ENTRY") throw conflict("A payment for this order is being started, try again");
         throw error;
       });
@@ -271,7 +271,7 @@ export class PaymentService {
       outcome: settledNow,
       processedAt: settledNow ? new Date() : null,
     });
-    await this.dataSource.getRepository(PaymentCallback).insert(row as QueryDeepPartialEntity<PaymentCallback>);
+    await insertRows(this.dataSource.manager, PaymentCallback, row);
     if (!payment) {
       this.refusals.warn(parsed.verified ? "callback for an unknown payment" : "payment callback rejected", { gateway: gateway.code }, { reason: parsed.reason, reference: parsed.reference, callbackId: row.id });
       return { ...gateway.answer(parsed.verified ? "accepted" : "rejected"), callbackId: row.id };
@@ -373,7 +373,7 @@ export class PaymentService {
     if (changed.affected !== 1) return CallbackOutcome.DUPLICATE;
     const order = await this.orders.lock(manager, payment.orderId);
     if (UNPAID_STATUSES.includes(order.status)) {
-      await this.orders.transition(manager, order.id, OrderStatus.PAID, {
+      await this.orders.advance(manager, order, OrderStatus.PAID, {
         actor: meta.actor,
         reason: `paid via ${payment.methodCode}`,
         payload: { paymentId: payment.id, reference: payment.reference, gatewayReference: payment.gatewayReference, amount: amountPaid, source: meta.source },

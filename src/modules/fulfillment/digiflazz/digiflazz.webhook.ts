@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from "express";
-import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import type { DataSource } from "typeorm";
 import { LogTally } from "../../../core/log-tally";
+import { insertRows } from "../../../core/row-insert";
 import type { Logger } from "../../../core/logger";
 import { SupplierCallback, type SupplierCallbackOutcome } from "../supplier-callback.entity";
 import type { Supplier } from "../supplier";
@@ -34,7 +34,7 @@ export function digiflazzWebhookRouter(supplier: Supplier, purchases: SupplierPu
       outcome: (webhook.verified ? null : "rejected") as SupplierCallbackOutcome | null,
     });
     try {
-      await callbacks.insert(row as QueryDeepPartialEntity<SupplierCallback>);
+      await insertRows(dataSource.manager, SupplierCallback, row);
     } catch (error) {
       // not stored: a 5xx makes Digiflazz deliver again
       logger.error("digiflazz webhook not stored", { refId: webhook.refId, error: error instanceof Error ? error.message : String(error) });
