@@ -1,4 +1,5 @@
 import { Attacker } from "../lib/attacker";
+import { CpuMeter } from "../lib/cpu";
 import { forgedGatewayCallback, referenceOf, signedDigiflazzWebhook, simDeliveries, type Delivery, type GatewayProvider } from "../lib/callbacks";
 import { mlInputs, nextUnique, orderRows, tally } from "../lib/orders";
 import { Checks, type Drill, type DrillContext } from "../lib/report";
@@ -81,7 +82,7 @@ export const forgedCallbacksDrill: Drill = {
     const before = await snapshot();
 
     // the forgeries
-    const forged: { what: string; delivery: Delivery }[] = [];
+    let forged: { what: string; delivery: Delivery }[] = [];
     for (let i = 0; i < forgedCount; i++) {
       const r = rng.next();
       if (r < 0.15 && supplierTemplate && pendingRow?.refId) {
@@ -98,20 +99,25 @@ export const forgedCallbacksDrill: Drill = {
 
     // baseline, then the same flow with the forgeries beside it (the attacker is loaded before either)
     const attacker = await Attacker.start();
+    await attacker.load({ deliveries: forged.map((f) => f.delivery), perSecond: forgedPerSecond, parallel: 32 });
+    forged = []; // the child has them: their garbage is collected before the measured windows
     const measure = async () => {
       // the processes were just restarted: their first requests (JIT, pools) are in neither measured window
       const warmUp = await flow(ctx, rate, 10_000);
       log(`drill 6: undisturbed flow for ${baselineMs / 1000} s at ${rate} orders/s`);
+      const cpu = CpuMeter.start({ api: store.api.pid, webhooks: store.webhooks.pid, worker: store.worker.pid, drill: process.pid, attacker: attacker.pid });
       const baseline = await flow(ctx, rate, baselineMs);
-      log(`drill 6: the same flow for ${attackMs / 1000} s with ${forged.length} forgeries beside it`);
+      const cpuBaseline = cpu.lap();
+      log(`drill 6: the same flow for ${attackMs / 1000} s with ${forgedCount} forgeries beside it`);
       const attackStart = Date.now();
-      const [attacked, answers] = await Promise.all([flow(ctx, rate, attackMs), attacker.send({ deliveries: forged.map((f) => f.delivery), perSecond: forgedPerSecond, parallel: 32 })]);
-      return { warmUp, baseline, attacked, answers, sentFor: (Date.now() - attackStart) / 1000 };
+      const [attacked, answers] = await Promise.all([flow(ctx, rate, attackMs), attacker.fire()]);
+      return { warmUp, baseline, attacked, answers, sentFor: (Date.now() - attackStart) / 1000, cpuBaseline, cpuAttack: cpu.lap() };
     };
-    const { warmUp, baseline, attacked, answers, sentFor } = await measure().finally(() => attacker.stop());
+    const { warmUp, baseline, attacked, answers, sentFor, cpuBaseline, cpuAttack } = await measure().finally(() => attacker.stop());
     c.inFlight = attacked.orders.length;
     c.inject(`sent at ${forgedPerSecond}/s (took ${sentFor.toFixed(1)} s), beside a full flow (guest checkout → pay → supplier → SN on a subscription) at ${rate} orders/s; the same flow ran ${baselineMs / 1000} s undisturbed before (after 10 s of warm-up)`);
     c.note(`store answers to the forgeries (HTTP status: count): ${tally(answers.map(String), ": ")}`);
+    c.note(`CPU, share of one core: undisturbed ${cpuBaseline}; under attack ${cpuAttack}`);
 
     // the legitimate flow finished, the forgeries changed nothing
     const legit = [...warmUp.orders, ...baseline.orders, ...attacked.orders];

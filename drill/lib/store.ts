@@ -15,8 +15,8 @@ import { DEMO_PASSWORD, login, type Account } from "./workload";
  * redis-server, and the provider simulators hosted by the drill process
  * itself (so their memory — what was bought, what was paid — survives every
  * store process the drills kill). The app reaches MySQL, Redis and the
- * simulators through fault proxies (MySQL and Redis straight while a drill
- * asks for it: useProxies); the drill reaches them directly.
+ * simulators through fault proxies (straight while a drill asks for it:
+ * useProxies); the drill reaches them directly.
  *
  *   api, webhooks, worker ──► proxies.mysql   ──► MySQL :3306 (database lapak_drill…)
  *                         ──► proxies.redis   ──► redis-server (private, no persistence)
@@ -157,9 +157,9 @@ export class DrillStore {
   }
 
   /**
-   * Restarts the store's processes reaching MySQL and Redis straight (false)
-   * or through the fault proxies (true: the default, and what heal() comes
-   * back to). For a drill that injects no network fault and measures latency:
+   * Restarts the store's processes reaching MySQL, Redis and the simulators
+   * straight (false) or through the fault proxies (true: the default, and
+   * what heal() comes back to). For a drill that injects no network fault and measures latency:
    * the proxies run on the drill's own event loop, beside the simulators and
    * the drill's clients, and are no part of a production store; under load
    * they were the queue the store's statements waited in.
@@ -188,7 +188,7 @@ export class DrillStore {
       databaseUrl: mysql.toString(),
       redisUrl: proxied ? `redis://${this.proxies.redis.address}` : this.redisServer.url,
       redisPrefix: this.redisPrefix,
-      env: { ...this.env, SEED_DEMO: "false", ...env },
+      env: { ...this.env, SEED_DEMO: "false", ...(proxied ? {} : { SANDBOX_URL: this.sandboxUrl }), ...env },
       logFile: path.join(this.logDir, `${name}.log`),
     });
   }

@@ -98,6 +98,28 @@ describe("Tripay payments through the store", function () {
     expect(deliveries.at(-1)!.accepted).to.equal(false);
   });
 
+  it("a flood of forged signatures is refused and every one stored, several to a statement", async () => {
+    const { order, payment } = await pendingPayment();
+    const forged = (i: number) => {
+      const { body } = signedTripay({ reference: payment.gatewayReference, merchant_ref: payment.reference, total_amount: 20_000, amount_received: 20_000, status: "PAID", note: `forgery ${i}` });
+      return { body, headers: { "x-callback-event": "payment_status", "x-callback-signature": "0".repeat(64) } };
+    };
+    const logger = db().logger;
+    const original = logger.logQuery.bind(logger);
+    let inserts = 0;
+    logger.logQuery = (...args: Parameters<typeof logger.logQuery>) => {
+      if (args[0].startsWith("INSERT INTO `payment_callbacks`")) inserts += 1;
+      return original(...args);
+    };
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => postTripay(forged(i)))).finally(() => (logger.logQuery = original));
+    expect(answers.map((answer) => answer.status)).to.deep.equal(Array(40).fill(400));
+    const rows = await db().getRepository(PaymentCallback).find({ where: { reference: payment.reference, verified: false } });
+    expect(rows.map((row) => row.outcome)).to.deep.equal(Array(40).fill(CallbackOutcome.REJECTED_SIGNATURE));
+    expect(new Set(rows.map((row) => JSON.parse(row.rawBody).note)).size).to.equal(40);
+    expect(inserts).to.be.within(1, 39);
+    expect((await services().orders.get(order.id)).status).to.equal(OrderStatus.PENDING_PAYMENT);
+  });
+
   it("a wrong amount changes nothing, is acknowledged, stored as AMOUNT_MISMATCH and flags the order", async () => {
     const { order, payment } = await pendingPayment();
     await simPost(store, "/faults", { callbacks: { wrong_amount: true } });

@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import { In, IsNull, LessThan, MoreThan } from "typeorm";
 import { afterCommit } from "../../core/after-commit";
+import { BatchedInsert } from "../../core/batched-insert";
 import type { EventBus } from "../../core/event-bus";
 import { LogTally } from "../../core/log-tally";
 import { insertRows } from "../../core/row-insert";
@@ -73,11 +74,14 @@ export class PaymentService {
   ) {
     this.methodCache = new PaymentMethodCache(() => this.allMethods(), eventBus);
     this.refusals = new LogTally(logger);
+    this.settledCallbacks = new BatchedInsert(dataSource, PaymentCallback);
   }
 
   private readonly methodCache: PaymentMethodCache;
   /** refused and unknown callbacks: anyone can send them, so a flood is logged as counts */
   private readonly refusals: LogTally;
+  /** ... and stored several to a statement */
+  private readonly settledCallbacks: BatchedInsert<PaymentCallback>;
 
   setLatePaymentHandler(handler: LatePaymentHandler): void {
     this.onMemberLatePayment = handler;
@@ -271,7 +275,9 @@ export class PaymentService {
       outcome: settledNow,
       processedAt: settledNow ? new Date() : null,
     });
-    await insertRows(this.dataSource.manager, PaymentCallback, row);
+    // one that changes nothing may wait a few ms for company; one that may pay an order goes at once
+    if (settledNow) await this.settledCallbacks.add(row);
+    else await insertRows(this.dataSource.manager, PaymentCallback, row);
     if (!payment) {
       this.refusals.warn(parsed.verified ? "callback for an unknown payment" : "payment callback rejected", { gateway: gateway.code }, { reason: parsed.reason, reference: parsed.reference, callbackId: row.id });
       return { ...gateway.answer(parsed.verified ? "accepted" : "rejected"), callbackId: row.id };

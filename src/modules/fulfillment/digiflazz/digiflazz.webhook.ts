@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from "express";
 import type { DataSource } from "typeorm";
+import { BatchedInsert } from "../../../core/batched-insert";
 import { LogTally } from "../../../core/log-tally";
 import { insertRows } from "../../../core/row-insert";
 import type { Logger } from "../../../core/logger";
@@ -17,7 +18,9 @@ import type { SupplierPurchaseService } from "../supplier-purchase.service";
 export function digiflazzWebhookRouter(supplier: Supplier, purchases: SupplierPurchaseService, dataSource: DataSource, logger: Logger): Router {
   const router = Router();
   const callbacks = dataSource.getRepository(SupplierCallback);
-  const refusals = new LogTally(logger); // anyone can send one: a flood is logged as counts
+  // anyone can send one: a flood is logged as counts, and the refused are stored several to a statement
+  const refusals = new LogTally(logger);
+  const refused = new BatchedInsert(dataSource, SupplierCallback);
   router.post("/digiflazz", async (req: Request, res: Response) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const webhook = supplier.parseWebhook({ headers: req.headers, rawBody });
@@ -34,7 +37,7 @@ export function digiflazzWebhookRouter(supplier: Supplier, purchases: SupplierPu
       outcome: (webhook.verified ? null : "rejected") as SupplierCallbackOutcome | null,
     });
     try {
-      await insertRows(dataSource.manager, SupplierCallback, row);
+      await (webhook.verified ? insertRows(dataSource.manager, SupplierCallback, row) : refused.add(row));
     } catch (error) {
       // not stored: a 5xx makes Digiflazz deliver again
       logger.error("digiflazz webhook not stored", { refId: webhook.refId, error: error instanceof Error ? error.message : String(error) });
