@@ -232,6 +232,13 @@ export class SupplierPurchaseService {
     const row = await repo.findOneBy({ refId: webhook.refId });
     if (!row) return "unknown";
     if (result.outcome !== "SUCCESS" && result.outcome !== "FAILED") return "ignored";
+    if (row.status === "SUCCESS" || row.status === "FAILED") {
+      // settled already (most often by the purchase's own answer, which Digiflazz follows with a
+      // webhook): nothing to write, and nothing to hand over unless that has not happened yet;
+      // a purchase waiting for staff (NEEDS_STAFF) still takes the supplier's final word
+      if (!row.resultDeliveredAt) await this.deliverResult(row.id);
+      return "ignored";
+    }
     const updated = await repo.update(
       { id: row.id, status: In([...OPEN_STATUSES, "NEEDS_STAFF"]) },
       {
