@@ -3,6 +3,7 @@ import type { DataSource } from "typeorm";
 import { BatchedInsert } from "../../src/core/batched-insert";
 import { newId } from "../../src/core/ids";
 import { SupplierCallback } from "../../src/modules/fulfillment/supplier-callback.entity";
+import { countInserts } from "../helpers/statements";
 import { sharedStore } from "../helpers/store";
 
 describe("BatchedInsert: rows that wait a few ms for company", () => {
@@ -15,28 +16,11 @@ describe("BatchedInsert: rows that wait a few ms for company", () => {
     Object.assign(new SupplierCallback(), { id, supplier: "TEST", event: "batch", refId: tag, headers: {}, rawBody: tag, ip: null, verified: false, reason: "test", claimed: null, outcome: "rejected" });
   const stored = async (tag: string) => Number((await dataSource.query("SELECT COUNT(*) AS n FROM supplier_callbacks WHERE ref_id = ?", [tag]))[0].n);
 
-  /** INSERT statements into supplier_callbacks while `run` runs. */
-  async function inserts(run: () => Promise<unknown>): Promise<number> {
-    const logger = dataSource.logger;
-    const original = logger.logQuery.bind(logger);
-    let count = 0;
-    logger.logQuery = (...args: Parameters<typeof logger.logQuery>) => {
-      if (args[0].startsWith("INSERT INTO `supplier_callbacks`")) count += 1;
-      return original(...args);
-    };
-    try {
-      await run();
-    } finally {
-      logger.logQuery = original;
-    }
-    return count;
-  }
-
   it("writes rows added within the window in one statement, and answers each only once all are stored", async () => {
     const tag = `batch-${newId()}`;
     const batch = new BatchedInsert(dataSource, SupplierCallback, { windowMs: 50, maxRows: 100 });
     const seen: number[] = [];
-    const count = await inserts(() => Promise.all(Array.from({ length: 30 }, () => batch.add(row(tag)).then(async () => void seen.push(await stored(tag))))));
+    const count = await countInserts(dataSource, "supplier_callbacks", () => Promise.all(Array.from({ length: 30 }, () => batch.add(row(tag)).then(async () => void seen.push(await stored(tag))))));
     expect(count).to.equal(1);
     expect(seen).to.deep.equal(Array(30).fill(30));
   });

@@ -10,6 +10,7 @@ import { RefundTask } from "../../src/modules/payments/refund-task.entity";
 import { tripayCallbackSignature } from "../../src/modules/payments/gateways/tripay/tripay.signature";
 import { TRIPAY_SANDBOX_CREDENTIALS } from "../../src/modules/payments/gateways/tripay/tripay.config";
 import { errorCode, gql } from "../helpers/graphql";
+import { countInserts } from "../helpers/statements";
 import { startTestStore, stopStore } from "../helpers/store";
 import { gqlAs, userViewer, withEnv } from "../helpers/viewer";
 import { draft, waitFor } from "../ordering/fixtures";
@@ -104,14 +105,8 @@ describe("Tripay payments through the store", function () {
       const { body } = signedTripay({ reference: payment.gatewayReference, merchant_ref: payment.reference, total_amount: 20_000, amount_received: 20_000, status: "PAID", note: `forgery ${i}` });
       return { body, headers: { "x-callback-event": "payment_status", "x-callback-signature": "0".repeat(64) } };
     };
-    const logger = db().logger;
-    const original = logger.logQuery.bind(logger);
-    let inserts = 0;
-    logger.logQuery = (...args: Parameters<typeof logger.logQuery>) => {
-      if (args[0].startsWith("INSERT INTO `payment_callbacks`")) inserts += 1;
-      return original(...args);
-    };
-    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => postTripay(forged(i)))).finally(() => (logger.logQuery = original));
+    let answers: Response[] = [];
+    const inserts = await countInserts(db(), "payment_callbacks", async () => (answers = await Promise.all(Array.from({ length: 40 }, (_, i) => postTripay(forged(i))))));
     expect(answers.map((answer) => answer.status)).to.deep.equal(Array(40).fill(400));
     const rows = await db().getRepository(PaymentCallback).find({ where: { reference: payment.reference, verified: false } });
     expect(rows.map((row) => row.outcome)).to.deep.equal(Array(40).fill(CallbackOutcome.REJECTED_SIGNATURE));
