@@ -39,8 +39,8 @@ export const forgedCallbacksDrill: Drill = {
     // as long as the attack, so both p99s are read from as many samples
     const baselineMs = attackMs;
     const variantId = await store.variantId("ML86");
-    // no network fault here, and latency is measured: the store reaches MySQL and Redis as in production,
-    // not through the proxies on the drill's own event loop (heal() puts them back)
+    // no network fault here, and latency is measured: the store reaches MySQL, Redis and the simulators as
+    // in production, not through the proxies on the drill's own event loop (heal() puts them back)
     await store.useProxies(false);
 
     // templates (a real callback per gateway) and victims: unpaid orders the forgeries name

@@ -78,7 +78,7 @@ export class DrillStore {
   /** the environment of every store process of this store, and the ports of those serving HTTP */
   private env: Record<string, string> = {};
   private ports = { api: 0, webhooks: 0 };
-  /** whether the store processes reach MySQL and Redis through the fault proxies */
+  /** whether the store processes reach MySQL, Redis and the simulators through the fault proxies */
   private proxied = true;
   private readonly extras: StoreProcess[] = [];
 
@@ -135,7 +135,6 @@ export class DrillStore {
     this.ports = { api: await freePort(), webhooks: await freePort() };
     this.env = {
       ...DRILL_ENV,
-      SANDBOX_URL: `http://${this.proxies.sandbox.address}`,
       SANDBOX_SIMULATORS: "false",
       PUBLIC_URL: `http://127.0.0.1:${this.ports.api}`,
       CALLBACK_URL: this.callbackUrl,
@@ -188,7 +187,7 @@ export class DrillStore {
       databaseUrl: mysql.toString(),
       redisUrl: proxied ? `redis://${this.proxies.redis.address}` : this.redisServer.url,
       redisPrefix: this.redisPrefix,
-      env: { ...this.env, SEED_DEMO: "false", ...(proxied ? {} : { SANDBOX_URL: this.sandboxUrl }), ...env },
+      env: { SANDBOX_URL: proxied ? `http://${this.proxies.sandbox.address}` : this.sandboxUrl, ...this.env, SEED_DEMO: "false", ...env },
       logFile: path.join(this.logDir, `${name}.log`),
     });
   }

@@ -3,7 +3,8 @@ import { insertRows } from "./row-insert";
 
 interface Waiting<T> {
   row: T;
-  done: (error?: unknown) => void;
+  stored: () => void;
+  failed: (error: unknown) => void;
 }
 
 /**
@@ -28,7 +29,7 @@ export class BatchedInsert<T extends ObjectLiteral> {
 
   add(row: T): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ row, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      this.waiting.push({ row, stored: resolve, failed: reject });
       if (this.waiting.length >= this.options.maxRows) void this.flush();
       else this.timer ??= setTimeout(() => void this.flush(), this.options.windowMs);
     });
@@ -43,10 +44,10 @@ export class BatchedInsert<T extends ObjectLiteral> {
     const manager = this.dataSource.manager;
     try {
       await insertRows(manager, this.entity, batch.map((entry) => entry.row));
-      for (const entry of batch) entry.done();
+      for (const entry of batch) entry.stored();
     } catch (error) {
-      if (batch.length === 1) return batch[0].done(error);
-      await Promise.all(batch.map((entry) => insertRows(manager, this.entity, entry.row).then(() => entry.done(), (failure: unknown) => entry.done(failure ?? error))));
+      if (batch.length === 1) return batch[0].failed(error);
+      await Promise.all(batch.map((entry) => insertRows(manager, this.entity, entry.row).then(entry.stored, entry.failed)));
     }
   }
 }

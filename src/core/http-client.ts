@@ -14,7 +14,10 @@ export class HttpTimeoutError extends Error {}
 // node:http rather than fetch: under load, undici's web streams and abort signals cost about
 // three times the CPU per call. Keep-alive agents drop an idle socket before the server's
 // announced Keep-Alive timeout, so a reused socket is not one the server is closing.
-const agents = { "http:": new http.Agent({ keepAlive: true }), "https:": new https.Agent({ keepAlive: true }) };
+const transports = {
+  "http:": { request: http.request, agent: new http.Agent({ keepAlive: true }) },
+  "https:": { request: https.request, agent: new https.Agent({ keepAlive: true }) },
+};
 
 /**
  * One outgoing HTTP call with a deadline (connect to the last byte of the
@@ -26,12 +29,13 @@ const agents = { "http:": new http.Agent({ keepAlive: true }), "https:": new htt
 export function httpRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {}): Promise<HttpAnswer> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const target = new URL(url);
-  const agent = agents[target.protocol as keyof typeof agents];
-  if (!agent) return Promise.reject(new Error(`unsupported protocol ${target.protocol} in ${target.host}`));
+  const transport = transports[target.protocol as keyof typeof transports];
+  if (!transport) return Promise.reject(new Error(`unsupported protocol ${target.protocol} in ${target.host}`));
   const headers: Record<string, string | number> = { ...options.headers };
   if (options.body !== undefined) headers["content-length"] = Buffer.byteLength(options.body);
   return new Promise<HttpAnswer>((resolve, reject) => {
-    const request = (target.protocol === "https:" ? https : http).request(target, { method: options.method ?? (options.body === undefined ? "GET" : "POST"), headers, agent }, (response) => {
+    const method = options.method ?? (options.body === undefined ? "GET" : "POST");
+    const request = transport.request(target, { method, headers, agent: transport.agent }, (response) => {
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
       response.on("error", fail);

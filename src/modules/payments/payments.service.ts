@@ -179,9 +179,9 @@ export class PaymentService {
       lastCheckedAt: null,
     });
     await insertRows(this.dataSource.manager, Payment, payment).catch((error: { driverError?: { code?: string } }) => {
-        if (error.driverError?.code === "ER_DUP_ENTRY") throw conflict("A payment for this order is being started, try again");
-        throw error;
-      });
+      if (error.driverError?.code === "ER_DUP_ENTRY") throw conflict("A payment for this order is being started, try again");
+      throw error;
+    });
     if (method.gateway === MANUAL_GATEWAY) return { payment, ...NO_INSTRUCTIONS, instructions: method.instructions, expiresAt: order.expiresAt };
 
     const gateway = this.gateways.get(method.gateway);
