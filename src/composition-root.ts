@@ -1,9 +1,9 @@
-import { Router } from "express";
 import type { GraphQLSchema } from "graphql";
 import type { EntityManager } from "typeorm";
 import type { Infrastructure } from "./core/infrastructure";
 import type { Authenticator, RevocationFeed } from "./core/context";
 import type { ReadinessCheck } from "./core/http-server";
+import type { WebhookEndpoint } from "./core/webhook-intake";
 import { applyPermissions, mergePermissions } from "./core/permissions";
 import type { Simulator } from "./sandbox/sandbox-server";
 import { buildAppSchema, RESOLVERS } from "./schema";
@@ -34,7 +34,7 @@ import { pointsPermissions } from "./modules/points/points.permissions";
 // fulfillment: Digiflazz supplier + purchase engine (issue 6)
 import { loadDigiflazzConfig } from "./modules/fulfillment/digiflazz/digiflazz.config";
 import { DigiflazzClient } from "./modules/fulfillment/digiflazz/digiflazz.client";
-import { digiflazzWebhookRouter } from "./modules/fulfillment/digiflazz/digiflazz.webhook";
+import { digiflazzWebhook } from "./modules/fulfillment/digiflazz/digiflazz.webhook";
 import { loadFulfillmentConfig } from "./modules/fulfillment/fulfillment.config";
 import { SUPPLIER_QUEUE, SupplierPurchaseService, type SupplierJob } from "./modules/fulfillment/supplier-purchase.service";
 import { startSupplierProcessor } from "./modules/fulfillment/supplier.processor";
@@ -158,7 +158,8 @@ export interface Composition {
   authenticate: Authenticator;
   /** Revoked credentials, so the HTTP server can close their live WebSocket connections. */
   revocations?: RevocationFeed;
-  webhooks: Router;
+  /** The provider callback endpoints, served under POST /webhooks/<provider>. */
+  webhooks: WebhookEndpoint[];
   readiness: ReadinessCheck[];
   simulators: Simulator[];
   /** Registers the Bull processors and repeatable jobs of the worker role. */
@@ -194,7 +195,7 @@ export function allPermissions() {
  */
 export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Promise<Composition> {
   const { config, dataSource, redis, queues, eventBus, logger } = infra;
-  const webhooks = Router();
+  const webhooks: WebhookEndpoint[] = [];
 
   const audit = new AuditService(dataSource);
 
@@ -222,7 +223,7 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
     // fulfilment (below) moves the order item to SUCCESS / FAILED (refund) / staff, idempotently
     onResult: (result) => fulfillment!.onSupplierResult(result),
   });
-  webhooks.use(digiflazzWebhookRouter(supplier, supplierPurchases, dataSource, logger));
+  webhooks.push(digiflazzWebhook(supplier, supplierPurchases, dataSource, logger));
 
   // --- catalog, pricing, cms (issue 4) ---
   const catalogCache = new CatalogCache(redis, config.redisPrefix, loadCatalogCacheTtl());
@@ -261,7 +262,7 @@ export async function compose(infra: Infrastructure, sandbox: SandboxLinks): Pro
     .register(new XenditAdapter(loadXenditConfig(gatewayContext)), simulatorPay((p) => `/xendit/__sim/invoices/${encodeURIComponent(p.gatewayReference ?? "")}/pay`));
   const payments = new PaymentService(dataSource, orders, gateways, queues, audit, paymentsConfig, logger, eventBus);
   const manualTransfers = new ManualTransferService(dataSource, orders, new DiskProofStorage(paymentsConfig.proofDir), audit, paymentsConfig);
-  webhooks.use(paymentWebhooks(payments, logger));
+  webhooks.push(paymentWebhooks(payments));
 
   const services: Services = { audit, catalog, catalogImport, catalogCache, pricing, cms, settings, orders, payments, manualTransfers, supplierSync };
 

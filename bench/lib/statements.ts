@@ -1,4 +1,3 @@
-import { Router } from "express";
 import { HttpServer } from "../../src/core/http-server";
 import { currentScope } from "../../src/core/request-context";
 import type { BenchStore } from "./store";
@@ -19,7 +18,7 @@ export interface CountedRequest {
  */
 export async function countStatements(store: BenchStore, requests: CountedRequest[]): Promise<number[]> {
   const { infra, composition } = store;
-  const server = new HttpServer({ config: infra.config, logger: infra.logger, ...composition, webhooks: Router() });
+  const server = new HttpServer({ config: infra.config, logger: infra.logger, ...composition, webhooks: [] });
   await server.start();
   const url = `http://127.0.0.1:${server.port}/graphql`;
   const logger = infra.dataSource.logger;

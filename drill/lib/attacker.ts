@@ -5,6 +5,8 @@ import { replayHeaders, type Delivery } from "./callbacks";
 import { pool, sleep } from "./workload";
 
 type Request = Pick<Delivery, "url" | "headers" | "body">;
+/** An HTTP status, or the error code of a request that got no answer ("ECONNRESET", "timeout"). */
+export type Answer = number | string;
 interface Plan {
   deliveries: Request[];
   perSecond: number;
@@ -43,8 +45,8 @@ export class Attacker {
     return this.exchange({ plan });
   }
 
-  /** Sends every delivery of the loaded plan, then ends the child; answers each one's HTTP status (0: no answer). */
-  fire(): Promise<number[]> {
+  /** Sends every delivery of the loaded plan, then ends the child; answers each one's HTTP status, or why none came. */
+  fire(): Promise<Answer[]> {
     return this.exchange("fire");
   }
 
@@ -65,7 +67,7 @@ export class Attacker {
   }
 }
 
-async function attack({ deliveries, perSecond, parallel }: Plan): Promise<number[]> {
+async function attack({ deliveries, perSecond, parallel }: Plan): Promise<Answer[]> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: parallel });
   const start = Date.now();
   return pool(deliveries, parallel, async (delivery, i) => {
@@ -74,16 +76,16 @@ async function attack({ deliveries, perSecond, parallel }: Plan): Promise<number
   });
 }
 
-/** One POST with node:http (fetch costs several times the CPU per request); the HTTP status, 0 when no answer came. */
-function post(agent: http.Agent, { url, headers, body }: Request): Promise<number> {
+/** One POST with node:http (fetch costs several times the CPU per request). */
+function post(agent: http.Agent, { url, headers, body }: Request): Promise<Answer> {
   return new Promise((resolve) => {
     const request = http.request(url, { method: "POST", agent, headers: { ...replayHeaders(headers), "content-length": Buffer.byteLength(body) }, timeout: 15_000 }, (response) => {
       response.resume();
-      response.on("end", () => resolve(response.statusCode ?? 0));
-      response.on("error", () => resolve(0));
+      response.on("end", () => resolve(response.statusCode ?? "no status"));
+      response.on("error", (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
     });
-    request.on("timeout", () => request.destroy());
-    request.on("error", () => resolve(0));
+    request.on("timeout", () => request.destroy(new Error("timeout")));
+    request.on("error", (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
     request.end(body);
   });
 }

@@ -2,7 +2,7 @@ import http from "node:http";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
-import express, { type Request, type Response, type NextFunction, type Router } from "express";
+import express, { type Request, type Response, type NextFunction } from "express";
 import { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
@@ -16,6 +16,7 @@ import { GUEST, LoaderCache, type Authenticator, type GraphQLContext, type Revoc
 import { createErrorFormatter, maskInternalError } from "./errors";
 import { currentScope, runInScope } from "./request-context";
 import { queryLimitRules } from "./query-limits";
+import { isWebhookRequest, pathOf, serveWebhook, type WebhookEndpoint } from "./webhook-intake";
 
 export interface ReadinessCheck {
   name: string;
@@ -28,8 +29,8 @@ export interface HttpServerDeps {
   schema: GraphQLSchema;
   authenticate: Authenticator;
   readiness: ReadinessCheck[];
-  /** Provider callbacks, mounted at /webhooks with the raw body kept for signatures. */
-  webhooks: Router;
+  /** Provider callbacks, served under POST /webhooks/<provider> on node:http, without Express. */
+  webhooks: WebhookEndpoint[];
   /** Revoked credentials: WebSocket connections authenticated with them are closed (4403). */
   revocations?: RevocationFeed;
   /** false: a webhooks process, serving only /webhooks, /health and /ready. */
@@ -73,7 +74,7 @@ export class HttpServer {
   private stopping = false;
 
   constructor(private readonly deps: HttpServerDeps) {
-    this.server = http.createServer(this.app);
+    this.server = http.createServer((req, res) => this.serve(req, res));
     if (deps.graphql !== false) this.apollo = this.createGraphQL();
   }
 
@@ -131,28 +132,36 @@ export class HttpServer {
     });
   }
 
+  /** Every request gets its id and access line; callbacks go to the intake, the rest to Express. */
+  private serve(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const { logger } = this.deps;
+    const path = pathOf(req);
+    const incoming = headerValue(req.headers["x-request-id"]);
+    const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    res.setHeader("x-request-id", requestId);
+    if (this.stopping) res.setHeader("connection", "close");
+    // winston formats a line before its level filter drops it: skip the access line when it would be dropped
+    if (logger.isLevelEnabled("http")) {
+      const started = process.hrtime.bigint();
+      res.on("finish", () => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        logger.http("request", { requestId, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10 });
+      });
+    }
+    runInScope({ requestId }, () => {
+      if (!isWebhookRequest(req)) return void this.app(req, res);
+      serveWebhook(this.deps.webhooks, req, res, logger).catch((error: Error) => {
+        logger.error("callback intake failed", { error: error.message, requestId });
+        res.destroy();
+      });
+    });
+  }
+
   private mountRoutes(): void {
     const { app } = this;
     const { logger } = this.deps;
     app.set("trust proxy", "loopback");
     app.disable("x-powered-by");
-    app.use((req: Request, res: Response, next: NextFunction) => {
-      const incoming = headerValue(req.headers["x-request-id"]);
-      const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
-      res.setHeader("x-request-id", requestId);
-      if (this.stopping) res.setHeader("connection", "close");
-      // winston formats a line before its level filter drops it: skip the access line when it would be dropped
-      if (logger.isLevelEnabled("http")) {
-        const started = process.hrtime.bigint();
-        res.on("finish", () => {
-          const ms = Number(process.hrtime.bigint() - started) / 1e6;
-          logger.http("request", { requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 });
-        });
-      }
-      runInScope({ requestId }, next);
-    });
-
-    app.use("/webhooks", express.raw({ type: "*/*", limit: "1mb" }), this.deps.webhooks);
     app.get("/health", (_req, res) => {
       res.json({ status: "ok", uptimeSeconds: Math.round(process.uptime()) });
     });

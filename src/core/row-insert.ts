@@ -1,5 +1,6 @@
 import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
 import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from "typeorm";
+import { perEntity } from "./entity-plan";
 
 /**
  * INSERT of entity objects, built from TypeORM's metadata as its
@@ -34,15 +35,8 @@ interface InsertPlan {
   beforeInsert: EntityMetadata["beforeInsertListeners"];
 }
 
-const plans = new WeakMap<EntityMetadata, InsertPlan>();
-
-function planOf(metadata: EntityMetadata): InsertPlan {
-  let plan = plans.get(metadata);
-  if (!plan) {
-    const columns = metadata.columns.filter((column) => column.isInsert && !column.isVirtual && !column.isVirtualProperty);
-    const names = columns.map((column) => `\`${column.databaseName}\``).join(", ");
-    plan = { head: `INSERT INTO \`${metadata.tableName}\` (${names})`, columns, beforeInsert: metadata.beforeInsertListeners };
-    plans.set(metadata, plan);
-  }
-  return plan;
-}
+const planOf = perEntity((metadata): InsertPlan => {
+  const columns = metadata.columns.filter((column) => column.isInsert && !column.isVirtual && !column.isVirtualProperty);
+  const names = columns.map((column) => `\`${column.databaseName}\``).join(", ");
+  return { head: `INSERT INTO \`${metadata.tableName}\` (${names})`, columns, beforeInsert: metadata.beforeInsertListeners };
+});

@@ -3,7 +3,6 @@ import winston from "winston";
 import { expect } from "chai";
 import { Query, Resolver, buildSchema } from "type-graphql";
 import { createPubSub } from "@graphql-yoga/subscription";
-import { Router } from "express";
 import { testConfig } from "../helpers/env";
 import { createLogger } from "../../src/core/logger";
 import { HttpServer } from "../../src/core/http-server";
@@ -51,7 +50,7 @@ describe("Errors reaching a client", () => {
       schema: applyPermissions(schema, { Query: { crash: isPublic, refuse: isPublic } }),
       authenticate: async () => GUEST,
       readiness: [],
-      webhooks: Router(),
+      webhooks: [],
     });
     await server.start();
     url = `http://127.0.0.1:${server.port}`;

@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import { Field, ObjectType, Query, Resolver, buildSchema } from "type-graphql";
 import { createPubSub } from "@graphql-yoga/subscription";
-import { Router } from "express";
 import { testConfig } from "../helpers/env";
 import { createLogger } from "../../src/core/logger";
 import { HttpServer } from "../../src/core/http-server";
@@ -46,7 +45,7 @@ describe("Query limits", () => {
       schema: applyPermissions(schema, { Query: { tree: isPublic }, Tree: isPublic }),
       authenticate: async () => GUEST,
       readiness: [],
-      webhooks: Router(),
+      webhooks: [],
     });
     await server.start();
     url = `http://127.0.0.1:${server.port}`;

@@ -1,5 +1,4 @@
 import http from "node:http";
-import express from "express";
 import { ulid } from "ulid";
 import { Infrastructure } from "../../src/core/infrastructure";
 import { createLogger } from "../../src/core/logger";
@@ -9,7 +8,8 @@ import { createDigiflazzSimulator, type SimTransaction } from "../../src/sandbox
 import { AuditService } from "../../src/modules/audit/audit.service";
 import { DigiflazzClient } from "../../src/modules/fulfillment/digiflazz/digiflazz.client";
 import { loadDigiflazzConfig } from "../../src/modules/fulfillment/digiflazz/digiflazz.config";
-import { digiflazzWebhookRouter } from "../../src/modules/fulfillment/digiflazz/digiflazz.webhook";
+import { digiflazzWebhook } from "../../src/modules/fulfillment/digiflazz/digiflazz.webhook";
+import { serveWebhook } from "../../src/core/webhook-intake";
 import { loadFulfillmentConfig } from "../../src/modules/fulfillment/fulfillment.config";
 import { SupplierPurchase } from "../../src/modules/fulfillment/supplier-purchase.entity";
 import {
@@ -69,9 +69,8 @@ export async function startEngine(options: { worker?: boolean; prefix?: string }
     },
   });
 
-  const app = express();
-  app.use("/webhooks", express.raw({ type: "*/*" }), digiflazzWebhookRouter(supplier, service, infra.dataSource, logger));
-  const server = http.createServer(app);
+  const webhook = digiflazzWebhook(supplier, service, infra.dataSource, logger);
+  const server = http.createServer((req, res) => void serveWebhook([webhook], req, res, logger));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   storeUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   if (options.worker !== false) await startSupplierProcessor(queue, service, engineConfig);

@@ -1,4 +1,3 @@
-import { Router } from "express";
 import type { RunningStore } from "../../src/boot";
 import { compose, type Services } from "../../src/composition-root";
 import type { Viewer } from "../../src/core/context";
@@ -30,7 +29,7 @@ export async function serveWithTestViewers(store: RunningStore): Promise<ViewerS
     logger: store.infra.logger,
     schema: composition.schema,
     readiness: [],
-    webhooks: Router(),
+    webhooks: [],
     authenticate: async (authorization) => {
       const token = authorization?.replace(/^Bearer /, "") ?? "";
       return TEST_VIEWERS[token] ?? { kind: "guest" };

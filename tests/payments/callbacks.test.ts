@@ -165,6 +165,24 @@ describe("Tripay payments through the store", function () {
     for (const name of [PAYMENT_CALLBACKS_QUEUE, SUSPECT_CALLBACKS_QUEUE]) expect(await store.infra.queues.get(name).getJob(row.id)).to.equal(null);
   });
 
+  it("finds the payment by our reference (compared as the column compares), else by the gateway's; our reference on another gateway transaction is unknown", async () => {
+    const paid = (fields: Record<string, unknown>) => signedTripay({ total_amount: 20_000, amount_received: 20_000, status: "PAID", ...fields });
+    const mismatched = await pendingPayment();
+    await postTripay(paid({ merchant_ref: mismatched.payment.reference, reference: "DEV-T-SOMEONE-ELSES" }));
+    const [other] = await callbacksOf("DEV-T-SOMEONE-ELSES");
+    expect(other).to.include({ verified: true, outcome: CallbackOutcome.UNKNOWN_PAYMENT });
+
+    const byCase = await pendingPayment();
+    await postTripay(paid({ merchant_ref: `${byCase.payment.reference.toLowerCase()} ` })); // no gateway reference to fall back on
+    const byGateway = await pendingPayment();
+    await postTripay(paid({ merchant_ref: "INV-19990101-NOT-OURS-1", reference: byGateway.payment.gatewayReference }));
+    for (const { order } of [byCase, byGateway]) {
+      await waitFor(async () => (await services().orders.get(order.id)).status === OrderStatus.PAID);
+      expect(await paidTransitions(order.id)).to.have.length(1);
+    }
+    expect((await services().orders.get(mismatched.order.id)).status).to.equal(OrderStatus.PENDING_PAYMENT);
+  });
+
   it("PAID arriving after the order expired opens a refund task for a guest; the order stays EXPIRED", async () => {
     const { order, payment } = await pendingPayment({ expiresAt: new Date(Date.now() + 1500) });
     await waitFor(async () => (await services().orders.get(order.id)).expiresAt <= new Date());

@@ -6,6 +6,7 @@ import { BatchedInsert } from "../../core/batched-insert";
 import type { EventBus } from "../../core/event-bus";
 import { LogTally } from "../../core/log-tally";
 import { insertRows } from "../../core/row-insert";
+import { selectRows } from "../../core/row-select";
 import type { Logger } from "../../core/logger";
 import type { QueueRegistry } from "../../core/queues";
 import { badInput, conflict, forbidden, notFound } from "../../core/errors";
@@ -330,14 +331,20 @@ export class PaymentService {
     });
   }
 
+  /**
+   * The payment a callback names: by our reference, unless the gateway's own
+   * reference says it is another transaction; else by the gateway's reference.
+   * One statement for both keys: forged callbacks naming no payment are most of a flood.
+   */
   private async findPayment(reference: string | null, gatewayReference: string | null): Promise<Payment | null> {
-    const repo = this.dataSource.getRepository(Payment);
-    if (reference) {
-      const byReference = await repo.findOne({ where: { reference } });
-      if (byReference && (!gatewayReference || !byReference.gatewayReference || byReference.gatewayReference === gatewayReference)) return byReference;
-      if (byReference) return null; // the gateway names another transaction than ours
+    if (!reference && !gatewayReference) return null;
+    const found = await selectRows(this.dataSource.manager, Payment, "reference = ? OR gateway_reference = ?", [reference, gatewayReference]);
+    const byReference = reference ? found.find((payment) => sameKey(payment.reference, reference)) : undefined;
+    if (byReference) {
+      const ours = !gatewayReference || !byReference.gatewayReference || sameKey(byReference.gatewayReference, gatewayReference);
+      return ours ? byReference : null; // the gateway names another transaction than ours
     }
-    return gatewayReference ? repo.findOne({ where: { gatewayReference } }) : null;
+    return (gatewayReference && found.find((payment) => sameKey(payment.gatewayReference, gatewayReference))) || null;
   }
 
   /**
@@ -547,6 +554,11 @@ export class PaymentService {
 /** Where a verified callback waits: one claiming an amount other than its payment's goes to the suspect queue. */
 function queueFor(callback: Pick<PaymentCallback, "amountPaid">, payment: Payment | null): string {
   return payment && (callback.amountPaid === null || callback.amountPaid === payment.amountToPay) ? PAYMENT_CALLBACKS_QUEUE : SUSPECT_CALLBACKS_QUEUE;
+}
+
+/** References compare as their columns do (utf8mb4_unicode_ci: case and trailing spaces do not count). */
+function sameKey(stored: string | null, given: string): boolean {
+  return stored !== null && stored.trimEnd().localeCompare(given.trimEnd(), "en", { sensitivity: "base" }) === 0;
 }
 
 const NO_INSTRUCTIONS = { payUrl: null, vaNumber: null, qrString: null, paymentCode: null };

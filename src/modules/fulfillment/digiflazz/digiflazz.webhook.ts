@@ -1,36 +1,33 @@
-import { Router, type Request, type Response } from "express";
 import type { DataSource } from "typeorm";
 import { BatchedInsert } from "../../../core/batched-insert";
 import { LogTally } from "../../../core/log-tally";
 import { insertRows } from "../../../core/row-insert";
 import type { Logger } from "../../../core/logger";
+import type { WebhookAnswer, WebhookEndpoint, WebhookRequest } from "../../../core/webhook-intake";
 import { SupplierCallback, type SupplierCallbackOutcome } from "../supplier-callback.entity";
 import type { Supplier } from "../supplier";
 import type { SupplierPurchaseService } from "../supplier-purchase.service";
 
 /**
- * POST /webhooks/digiflazz (mounted on the webhooks Router, which keeps the
- * raw body as a Buffer). Every delivery is first stored as received
+ * POST /webhooks/digiflazz. Every delivery is first stored as received
  * (`supplier_callbacks`), then the signature is checked over those exact
  * bytes; a wrong one gets 401 and changes nothing. Pings, duplicates, unknown
  * ref_ids and late Pendings are acknowledged with 200 and change nothing.
  */
-export function digiflazzWebhookRouter(supplier: Supplier, purchases: SupplierPurchaseService, dataSource: DataSource, logger: Logger): Router {
-  const router = Router();
+export function digiflazzWebhook(supplier: Supplier, purchases: SupplierPurchaseService, dataSource: DataSource, logger: Logger): WebhookEndpoint {
   const callbacks = dataSource.getRepository(SupplierCallback);
   // anyone can send one: a flood is logged as counts, and the refused are stored several to a statement
   const refusals = new LogTally(logger);
   const refused = new BatchedInsert(dataSource, SupplierCallback);
-  router.post("/digiflazz", async (req: Request, res: Response) => {
-    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const webhook = supplier.parseWebhook({ headers: req.headers, rawBody });
+  const receive = async ({ headers, rawBody, ip }: WebhookRequest): Promise<WebhookAnswer> => {
+    const webhook = supplier.parseWebhook({ headers, rawBody });
     const row = Object.assign(new SupplierCallback(), {
       supplier: supplier.code,
       event: webhook.event?.slice(0, 20) ?? null,
       refId: webhook.refId?.slice(0, 64) ?? null,
-      headers: req.headers as Record<string, unknown>,
+      headers: headers as Record<string, unknown>,
       rawBody: rawBody.toString("utf8"),
-      ip: req.ip?.slice(0, 64) ?? null,
+      ip: ip.slice(0, 64) || null,
       verified: webhook.verified,
       reason: webhook.reason?.slice(0, 255) ?? null,
       claimed: webhook.result?.outcome ?? null,
@@ -41,29 +38,29 @@ export function digiflazzWebhookRouter(supplier: Supplier, purchases: SupplierPu
     } catch (error) {
       // not stored: a 5xx makes Digiflazz deliver again
       logger.error("digiflazz webhook not stored", { refId: webhook.refId, error: error instanceof Error ? error.message : String(error) });
-      return void res.status(500).json({ ok: false });
+      return { status: 500, body: { ok: false } };
     }
     const settle = (outcome: SupplierCallbackOutcome) =>
       callbacks.update({ id: row.id }, { outcome }).catch((error: Error) => logger.warn("digiflazz webhook outcome not recorded", { callbackId: row.id, error: error.message }));
     if (!webhook.verified) {
-      refusals.warn("digiflazz webhook refused", {}, { reason: webhook.reason, ip: req.ip, bytes: rawBody.length, callbackId: row.id });
-      return void res.status(401).json({ ok: false, error: "invalid signature" });
+      refusals.warn("digiflazz webhook refused", {}, { reason: webhook.reason, ip, bytes: rawBody.length, callbackId: row.id });
+      return { status: 401, body: { ok: false, error: "invalid signature" } };
     }
     if (webhook.ping) {
       await settle("ping");
-      return void res.json({ ok: true, ping: true });
+      return { status: 200, body: { ok: true, ping: true } };
     }
     try {
       const outcome = await purchases.applyWebhook(webhook);
       await settle(outcome);
       logger.info("digiflazz webhook", { event: webhook.event, refId: webhook.refId, outcome: webhook.result?.outcome, applied: outcome, callbackId: row.id });
-      res.json({ ok: true, result: outcome });
+      return { status: 200, body: { ok: true, result: outcome } };
     } catch (error) {
       // a 5xx makes Digiflazz deliver again; re-checks cover it too
       await settle("error");
       logger.error("digiflazz webhook failed", { refId: webhook.refId, error: error instanceof Error ? error.message : String(error) });
-      res.status(500).json({ ok: false });
+      return { status: 500, body: { ok: false } };
     }
-  });
-  return router;
+  };
+  return { accepts: (provider, subPath) => provider === "digiflazz" && subPath === "", receive };
 }
