@@ -175,9 +175,12 @@ describe("Buying from Digiflazz through the purchase engine", function () {
     const post = (body: string, event = "update") =>
       fetch(`${engine.storeUrl}/webhooks/digiflazz`, { method: "POST", headers: { "content-type": "application/json", "x-digiflazz-event": event, "x-hub-signature": webhookSignature("fake-webhook-secret", body) }, body });
     expect((await post(ping, "ping")).status).to.equal(200);
-    const unknown = await post(JSON.stringify({ data: { ref_id: "LPK-NOT-OURS", status: "Sukses", rc: "00", sn: "1" } }));
+    const refId = `LPK-NOT-OURS-${ulid()}`;
+    const unknown = await post(JSON.stringify({ data: { ref_id: refId, status: "Sukses", rc: "00", sn: "1" } }));
     expect(unknown.status).to.equal(200);
     expect(await unknown.json()).to.deep.include({ result: "unknown" });
+    const stored = await engine.infra.dataSource.query("SELECT verified, outcome FROM supplier_callbacks WHERE ref_id = ?", [refId]);
+    expect(stored).to.deep.equal([{ verified: 1, outcome: "unknown" }]);
   });
 
   it("re-delivers a result the listener could not take", async () => {

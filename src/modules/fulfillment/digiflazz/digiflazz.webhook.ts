@@ -9,18 +9,22 @@ import type { Supplier } from "../supplier";
 import type { SupplierPurchaseService } from "../supplier-purchase.service";
 
 /**
- * POST /webhooks/digiflazz. Every delivery is first stored as received
- * (`supplier_callbacks`), then the signature is checked over those exact
- * bytes; a wrong one gets 401 and changes nothing. Pings, duplicates, unknown
- * ref_ids and late Pendings are acknowledged with 200 and change nothing.
+ * POST /webhooks/digiflazz. Every delivery is stored as received
+ * (`supplier_callbacks`) before it is answered or acted on, its signature
+ * checked over those exact bytes. A wrong one gets 401 and changes nothing;
+ * pings, duplicates, unknown ref_ids and late Pendings get 200 and change
+ * nothing. The refused and the unknown are settled as they are stored.
  */
 export function digiflazzWebhook(supplier: Supplier, purchases: SupplierPurchaseService, dataSource: DataSource, logger: Logger): WebhookEndpoint {
   const callbacks = dataSource.getRepository(SupplierCallback);
-  // anyone can send one: a flood is logged as counts, and the refused are stored several to a statement
+  // anyone can send one: a flood is logged as counts, and those that change nothing are stored several to a statement
   const refusals = new LogTally(logger);
-  const refused = new BatchedInsert(dataSource, SupplierCallback);
+  const settledAtIntake = new BatchedInsert(dataSource, SupplierCallback);
   const receive = async ({ headers, rawBody, ip }: WebhookRequest): Promise<WebhookAnswer> => {
     const webhook = supplier.parseWebhook({ headers, rawBody });
+    // a signed result naming no purchase of ours changes nothing: settled as it is stored
+    const unknown = webhook.verified && !!webhook.refId && !!webhook.result && !(await purchases.knows(webhook.refId));
+    const settledNow: SupplierCallbackOutcome | null = !webhook.verified ? "rejected" : unknown ? "unknown" : null;
     const row = Object.assign(new SupplierCallback(), {
       supplier: supplier.code,
       event: webhook.event?.slice(0, 20) ?? null,
@@ -31,10 +35,10 @@ export function digiflazzWebhook(supplier: Supplier, purchases: SupplierPurchase
       verified: webhook.verified,
       reason: webhook.reason?.slice(0, 255) ?? null,
       claimed: webhook.result?.outcome ?? null,
-      outcome: (webhook.verified ? null : "rejected") as SupplierCallbackOutcome | null,
+      outcome: settledNow,
     });
     try {
-      await (webhook.verified ? insertRows(dataSource.manager, SupplierCallback, row) : refused.add(row));
+      await (settledNow ? settledAtIntake.add(row) : insertRows(dataSource.manager, SupplierCallback, row));
     } catch (error) {
       // not stored: a 5xx makes Digiflazz deliver again
       logger.error("digiflazz webhook not stored", { refId: webhook.refId, error: error instanceof Error ? error.message : String(error) });
@@ -45,6 +49,10 @@ export function digiflazzWebhook(supplier: Supplier, purchases: SupplierPurchase
     if (!webhook.verified) {
       refusals.warn("digiflazz webhook refused", {}, { reason: webhook.reason, ip, bytes: rawBody.length, callbackId: row.id });
       return { status: 401, body: { ok: false, error: "invalid signature" } };
+    }
+    if (unknown) {
+      refusals.warn("digiflazz webhook for an unknown ref_id", {}, { refId: webhook.refId, callbackId: row.id });
+      return { status: 200, body: { ok: true, result: "unknown" } };
     }
     if (webhook.ping) {
       await settle("ping");
