@@ -68,7 +68,9 @@ export class Attacker {
 }
 
 async function attack({ deliveries, perSecond, parallel }: Plan): Promise<Answer[]> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: parallel });
+  // an idle timeout of its own, or Node 20's agent keeps idle sockets until the store closes them,
+  // and a forgery sent on one at that moment is reset before the store reads it
+  const agent = new http.Agent({ keepAlive: true, maxSockets: parallel, timeout: 4_000 });
   const start = Date.now();
   return pool(deliveries, parallel, async (delivery, i) => {
     await sleep(start + (i * 1000) / perSecond - Date.now());

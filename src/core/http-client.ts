@@ -12,11 +12,14 @@ export interface HttpAnswer {
 export class HttpTimeoutError extends Error {}
 
 // node:http rather than fetch: under load, undici's web streams and abort signals cost about
-// three times the CPU per call. Keep-alive agents drop an idle socket before the server's
-// announced Keep-Alive timeout, so a reused socket is not one the server is closing.
+// three times the CPU per call. A keep-alive agent must drop an idle socket before the server
+// does, or a call sent on it as the server closes it fails with ECONNRESET. Node 20's agent
+// honours a server's "Keep-Alive: timeout=N" (dropping the socket a second before) only when
+// the agent has an idle timeout of its own; 4 s is below Node's own 5 s and most servers' more.
+const IDLE_SOCKET_MS = 4_000;
 const transports = {
-  "http:": { request: http.request, agent: new http.Agent({ keepAlive: true }) },
-  "https:": { request: https.request, agent: new https.Agent({ keepAlive: true }) },
+  "http:": { request: http.request, agent: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }) },
+  "https:": { request: https.request, agent: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }) },
 };
 
 /**
