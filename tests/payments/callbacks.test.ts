@@ -130,13 +130,15 @@ describe("Tripay payments through the store", function () {
     expect((await db().getRepository(Payment).findOneByOrFail({ id: payment.id })).status).to.equal("PENDING");
   });
 
-  it("a flood of signed wrong-amount callbacks is settled at SUSPECT_CALLBACKS_PER_SECOND, and a callback that pays an order passes it", async () => {
+  it("a flood of signed wrong-amount callbacks is stored several to a statement, settled at SUSPECT_CALLBACKS_PER_SECOND, and a callback that pays an order passes it", async () => {
     const victim = await pendingPayment();
     const buyer = await pendingPayment();
     const wrongAmount = (i: number) =>
       postTripay(signedTripay({ reference: victim.payment.gatewayReference, merchant_ref: victim.payment.reference, total_amount: 1_000 + i, amount_received: 1_000 + i, status: "PAID" }));
-    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => wrongAmount(i)));
+    let answers: Response[] = [];
+    const inserts = await countInserts(db(), "payment_callbacks", async () => (answers = await Promise.all(Array.from({ length: 8 }, (_, i) => wrongAmount(i)))));
     expect(answers.map((answer) => answer.status)).to.deep.equal(Array(8).fill(200));
+    expect(inserts).to.be.within(1, 3);
     await simPost(store, `/transactions/${buyer.payment.gatewayReference}/pay`);
 
     const suspects = await processedCallbacks(victim.payment.gatewayReference!, 8);

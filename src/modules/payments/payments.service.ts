@@ -75,14 +75,14 @@ export class PaymentService {
   ) {
     this.methodCache = new PaymentMethodCache(() => this.allMethods(), eventBus);
     this.refusals = new LogTally(logger);
-    this.settledCallbacks = new BatchedInsert(dataSource, PaymentCallback);
+    this.batchedCallbacks = new BatchedInsert(dataSource, PaymentCallback);
   }
 
   private readonly methodCache: PaymentMethodCache;
   /** refused and unknown callbacks: anyone can send them, so a flood is logged as counts */
   private readonly refusals: LogTally;
-  /** ... and stored several to a statement */
-  private readonly settledCallbacks: BatchedInsert<PaymentCallback>;
+  /** ... and stored several to a statement, with the suspect ones (which wait in a paced queue anyway) */
+  private readonly batchedCallbacks: BatchedInsert<PaymentCallback>;
 
   setLatePaymentHandler(handler: LatePaymentHandler): void {
     this.onMemberLatePayment = handler;
@@ -276,16 +276,17 @@ export class PaymentService {
       outcome: settledNow,
       processedAt: settledNow ? new Date() : null,
     });
-    // one that changes nothing may wait a few ms for company; one that may pay an order goes at once
-    if (settledNow) await this.settledCallbacks.add(row);
+    const queue = payment ? queueFor(row, payment) : null;
+    // one that changes nothing, or claims another amount than its payment's, may wait a few ms for company;
+    // one that may pay an order goes at once
+    if (settledNow || queue === SUSPECT_CALLBACKS_QUEUE) await this.batchedCallbacks.add(row);
     else await insertRows(this.dataSource.manager, PaymentCallback, row);
-    if (!payment) {
+    if (!payment || !queue) {
       this.refusals.warn(parsed.verified ? "callback for an unknown payment" : "payment callback rejected", { gateway: gateway.code }, { reason: parsed.reason, reference: parsed.reference, callbackId: row.id });
       return { ...gateway.answer(parsed.verified ? "accepted" : "rejected"), callbackId: row.id };
     }
     // Stored and committed: a lost enqueue is picked up by the sweep (requeueStoredCallbacks), so the gateway
     // waits for it at most AFTER_COMMIT_WAIT_MS (with Redis away the add would hang until it is back)
-    const queue = queueFor(row, payment);
     await afterCommit(this.dataSource.manager, () => this.enqueueCallback(row.id, queue).catch((error: Error) => this.logger.warn("callback not queued", { callbackId: row.id, error: error.message })));
     return { ...gateway.answer("accepted"), callbackId: row.id };
   }
