@@ -8,14 +8,15 @@ interface Waiting<T> {
 }
 
 /**
- * Stores rows that need nothing after they are written — callbacks settled at
- * the intake (a refused signature, an unknown payment) — several to a
- * statement: a row waits up to `windowMs` for others, and its promise settles
- * when its statement has committed, so the sender is still answered only once
- * its row is stored. Under a flood of forgeries that is one statement and one
- * commit per window instead of one per request (each costs the intake and the
- * database a round of system calls). A batch that fails is retried row by
- * row, so one bad row fails only its own request.
+ * Stores rows whose senders can wait a few ms (callbacks settled at the
+ * intake: a refused signature, an unknown payment; and suspect ones bound for
+ * a paced queue) several to a statement: a row waits up to `windowMs` for
+ * others, and its promise settles when its statement has committed, so the
+ * sender is still answered only once its row is stored. Under a flood of
+ * forgeries that is one statement and one commit per window instead of one
+ * per request (each costs the intake and the database a round of system
+ * calls). A batch that fails is retried row by row, so one bad row fails only
+ * its own request.
  */
 export class BatchedInsert<T extends ObjectLiteral> {
   private waiting: Waiting<T>[] = [];

@@ -149,7 +149,7 @@ export class HttpServer {
       });
     }
     runInScope({ requestId }, () => {
-      if (!isWebhookRequest(req)) return void this.app(req, res);
+      if (!isWebhookRequest(req, path)) return void this.app(req, res);
       serveWebhook(this.deps.webhooks, req, res, logger).catch((error: Error) => {
         logger.error("callback intake failed", { error: error.message, requestId });
         res.destroy();

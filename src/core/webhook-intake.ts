@@ -49,14 +49,14 @@ export function pathOf(req: IncomingMessage): string {
 }
 
 /** Whether the callback intake serves this request (the rest goes to Express). */
-export function isWebhookRequest(req: IncomingMessage): boolean {
-  return req.method === "POST" && pathOf(req).startsWith(PREFIX);
+export function isWebhookRequest(req: IncomingMessage, path = pathOf(req)): boolean {
+  return req.method === "POST" && path.startsWith(PREFIX);
 }
 
 /**
  * The callback intake on plain node:http. Anyone can call it, and a flood of
- * forgeries is mostly HTTP work: Express's routing and middleware cost this
- * path about twice its own work, so it does without them.
+ * forgeries is mostly HTTP work: Express's routing and middleware would cost
+ * about as much again per request (measured in docs/performance.md, step 9).
  */
 export async function serveWebhook(endpoints: WebhookEndpoint[], req: IncomingMessage, res: ServerResponse, logger: Logger): Promise<void> {
   const path = pathOf(req);
@@ -68,7 +68,7 @@ export async function serveWebhook(endpoints: WebhookEndpoint[], req: IncomingMe
   }
   const provider = (segments[0] ?? "").toLowerCase();
   const subPath = segments.slice(1).map((segment) => `/${segment}`).join("");
-  const endpoint = isWebhookRequest(req) ? endpoints.find((candidate) => candidate.accepts(provider, subPath)) : undefined;
+  const endpoint = isWebhookRequest(req, path) ? endpoints.find((candidate) => candidate.accepts(provider, subPath)) : undefined;
   if (!endpoint) {
     req.resume();
     return send(res, 404, { error: "not found", path });
