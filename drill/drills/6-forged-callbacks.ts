@@ -22,7 +22,7 @@ interface FlowSample {
  * 6. 10,000 forged callbacks — wrong signature, a correctly signed wrong
  * amount, an unknown reference — at every gateway and the supplier webhook,
  * beside a steady legitimate full flow (checkout → pay → supplier → SN on a
- * subscription) at a modest rate. The forgeries change no state, and the
+ * subscription) at 6 orders/s. The forgeries change no state, and the
  * legitimate flow's p99 stays within 2× of its undisturbed value.
  */
 export const forgedCallbacksDrill: Drill = {
@@ -34,7 +34,8 @@ export const forgedCallbacksDrill: Drill = {
     const c = new Checks();
     const forgedCount = quick ? 1_000 : 10_000;
     const forgedPerSecond = quick ? 100 : 200;
-    const rate = quick ? 2 : 3; // legitimate orders per second
+    // legitimate orders per second: 300 in each 50 s window, so a p99 is not just the slowest one or two
+    const rate = quick ? 2 : 6;
     const attackMs = (forgedCount / forgedPerSecond) * 1000;
     // as long as the attack, so both p99s are read from as many samples
     const baselineMs = attackMs;
@@ -157,9 +158,12 @@ export const forgedCallbacksDrill: Drill = {
     const p99 = (values: number[]) => percentile(values, 99);
     const base = { checkout: p99(baseline.samples.map((s) => s.checkoutMs)), flow: p99(baseline.samples.map((s) => s.flowMs ?? Infinity)) };
     const under = { checkout: p99(attacked.samples.map((s) => s.checkoutMs)), flow: p99(attacked.samples.map((s) => s.flowMs ?? Infinity)) };
-    const p50s = (pick: (s: FlowSample) => number | null) => `p50 ${percentile(attacked.samples.map((s) => pick(s) ?? Infinity), 50)} vs ${percentile(baseline.samples.map((s) => pick(s) ?? Infinity), 50)} ms`;
-    c.expect("legitimate checkout p99 at most 2× undisturbed", under.checkout <= 2 * base.checkout, `${under.checkout} ms vs ${base.checkout} ms undisturbed (${p50s((s) => s.checkoutMs)})`);
-    c.expect("legitimate pay → SUCCESS p99 at most 2× undisturbed", under.flow <= 2 * base.flow, `${under.flow} ms vs ${base.flow} ms undisturbed (${p50s((s) => s.flowMs)})`);
+    const spread = (values: number[]) => `p50 ${percentile(values, 50)}, p90 ${percentile(values, 90)}, p99 ${percentile(values, 99)}, max ${percentile(values, 100)}`;
+    for (const [what, pick] of [["checkout", (s: FlowSample) => s.checkoutMs], ["pay → SUCCESS", (s: FlowSample) => s.flowMs ?? Infinity]] as const) {
+      c.note(`${what} ms: undisturbed ${spread(baseline.samples.map(pick))}; under attack ${spread(attacked.samples.map(pick))}`);
+    }
+    c.expect("legitimate checkout p99 at most 2× undisturbed", under.checkout <= 2 * base.checkout, `${under.checkout} ms vs ${base.checkout} ms undisturbed`);
+    c.expect("legitimate pay → SUCCESS p99 at most 2× undisturbed", under.flow <= 2 * base.flow, `${under.flow} ms vs ${base.flow} ms undisturbed`);
     await store.sim("digiflazz", "/config", { pending_delay_ms: 2000 });
     if (pendingRow?.refId) await store.sim("digiflazz", `/transactions/${pendingRow.refId}/resolve`, { status: "Sukses" }).catch(() => undefined);
     return c.result();

@@ -45,7 +45,7 @@ export class Attacker {
     return this.exchange({ plan });
   }
 
-  /** Sends every delivery of the loaded plan, then ends the child; answers each one's HTTP status, or why none came. */
+  /** Sends every delivery of the loaded plan; answers each one's HTTP status, or why none came (the child lives on until stop(), so its CPU can still be read). */
   fire(): Promise<Answer[]> {
     return this.exchange("fire");
   }
@@ -101,7 +101,7 @@ if (require.main === module) {
       plan = message.plan;
       return void process.send!("loaded");
     }
-    void attack(plan).then((answers) => process.send!(answers, () => process.exit(0)));
+    void attack(plan).then((answers) => process.send!(answers));
   });
   process.send!("ready");
 }

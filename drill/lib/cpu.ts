@@ -4,7 +4,7 @@ import fs from "node:fs";
 /**
  * CPU time of named processes over a stretch, from /proc (Linux): what each
  * took of one core, and how busy the whole machine was. Elsewhere, or for a
- * process that is gone, it reads as nothing rather than failing the drill.
+ * process that has gone meanwhile, it says so rather than failing the drill.
  */
 export class CpuMeter {
   private constructor(private readonly pids: Record<string, number>, private start: Reading) {}
@@ -20,7 +20,10 @@ export class CpuMeter {
   lap(): string {
     const now = read(this.pids);
     const seconds = (now.at - this.start.at) / 1000;
-    const shares = Object.keys(this.pids).map((name) => `${name} ${Math.round((now.ms[name] - this.start.ms[name]) / 10 / seconds)}%`);
+    const shares = Object.keys(this.pids).map((name) => {
+      const [from, to] = [this.start.ms[name], now.ms[name]];
+      return `${name} ${from === null || to === null ? "gone" : `${Math.round((to - from) / 10 / seconds)}%`}`;
+    });
     const all = now.machine.all - this.start.machine.all;
     const machine = all > 0 ? ` | machine ${Math.round(((now.machine.busy - this.start.machine.busy) / all) * 100)}% of ${now.machine.cores} cores` : "";
     this.start = now;
@@ -30,23 +33,24 @@ export class CpuMeter {
 
 interface Reading {
   at: number;
-  ms: Record<string, number>;
+  /** null: the process could not be read (gone, or not Linux) */
+  ms: Record<string, number | null>;
   machine: { busy: number; all: number; cores: number };
 }
 
 function read(pids: Record<string, number>): Reading {
-  const ms: Record<string, number> = {};
+  const ms: Reading["ms"] = {};
   for (const [name, pid] of Object.entries(pids)) ms[name] = processMs(pid);
   return { at: Date.now(), ms, machine: machineTicks() };
 }
 
 /** user + system time of a process in ms (clock ticks are 10 ms on Linux). */
-function processMs(pid: number): number {
+function processMs(pid: number): number | null {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
-    return 0;
+    return null;
   }
 }
 

@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import type { DataSource } from "typeorm";
-import { BatchedInsert } from "../../src/core/batched-insert";
+import { batchedInsert } from "../../src/core/batched-insert";
 import { newId } from "../../src/core/ids";
 import { SupplierCallback } from "../../src/modules/fulfillment/supplier-callback.entity";
 import { countInserts } from "../helpers/statements";
 import { sharedStore } from "../helpers/store";
 
-describe("BatchedInsert: rows that wait a few ms for company", () => {
+describe("batchedInsert: rows that wait a few ms for company", () => {
   let dataSource: DataSource;
   before(async () => {
     dataSource = (await sharedStore()).infra.dataSource;
@@ -18,7 +18,7 @@ describe("BatchedInsert: rows that wait a few ms for company", () => {
 
   it("writes rows added within the window in one statement, and answers each only once all are stored", async () => {
     const tag = `batch-${newId()}`;
-    const batch = new BatchedInsert(dataSource, SupplierCallback, { windowMs: 50, maxRows: 100 });
+    const batch = batchedInsert(dataSource, SupplierCallback, { windowMs: 50, maxItems: 100 });
     const seen: number[] = [];
     const count = await countInserts(dataSource, "supplier_callbacks", () => Promise.all(Array.from({ length: 30 }, () => batch.add(row(tag)).then(async () => void seen.push(await stored(tag))))));
     expect(count).to.equal(1);
@@ -28,7 +28,7 @@ describe("BatchedInsert: rows that wait a few ms for company", () => {
   it("writes at once when maxRows are waiting, without waiting out the window", async function () {
     this.timeout(5_000);
     const tag = `full-${newId()}`;
-    const batch = new BatchedInsert(dataSource, SupplierCallback, { windowMs: 60_000, maxRows: 3 });
+    const batch = batchedInsert(dataSource, SupplierCallback, { windowMs: 60_000, maxItems: 3 });
     await Promise.all([batch.add(row(tag)), batch.add(row(tag)), batch.add(row(tag))]);
     expect(await stored(tag)).to.equal(3);
   });
@@ -36,8 +36,8 @@ describe("BatchedInsert: rows that wait a few ms for company", () => {
   it("a bad row fails only its own add: the rest of its batch is stored", async () => {
     const tag = `bad-${newId()}`;
     const taken = newId();
-    await new BatchedInsert(dataSource, SupplierCallback).add(row(tag, taken));
-    const batch = new BatchedInsert(dataSource, SupplierCallback, { windowMs: 50, maxRows: 100 });
+    await batchedInsert(dataSource, SupplierCallback).add(row(tag, taken));
+    const batch = batchedInsert(dataSource, SupplierCallback, { windowMs: 50, maxItems: 100 });
     const results = await Promise.allSettled([batch.add(row(tag)), batch.add(row(tag, taken)), batch.add(row(tag)), batch.add(row(tag))]);
     expect(results.map((result) => result.status)).to.deep.equal(["fulfilled", "rejected", "fulfilled", "fulfilled"]);
     expect(String((results[1] as PromiseRejectedResult).reason)).to.match(/Duplicate entry/);

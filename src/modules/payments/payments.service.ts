@@ -1,8 +1,10 @@
+import type Queue from "bull";
 import type { DataSource, EntityManager } from "typeorm";
 import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import { In, IsNull, LessThan, MoreThan } from "typeorm";
 import { afterCommit } from "../../core/after-commit";
-import { BatchedInsert } from "../../core/batched-insert";
+import { batchedInsert } from "../../core/batched-insert";
+import { Batcher } from "../../core/batcher";
 import type { EventBus } from "../../core/event-bus";
 import { LogTally } from "../../core/log-tally";
 import { insertRows } from "../../core/row-insert";
@@ -75,14 +77,20 @@ export class PaymentService {
   ) {
     this.methodCache = new PaymentMethodCache(() => this.allMethods(), eventBus);
     this.refusals = new LogTally(logger);
-    this.batchedCallbacks = new BatchedInsert(dataSource, PaymentCallback);
+    this.batchedCallbacks = batchedInsert(dataSource, PaymentCallback);
+    this.suspectJobs = new Batcher((ids) => queues.get(SUSPECT_CALLBACKS_QUEUE).addBulk(ids.map((id) => ({ name: "callback", data: { callbackId: id }, opts: callbackJob(id) }))), {
+      windowMs: 200,
+      maxItems: 100,
+    });
   }
 
   private readonly methodCache: PaymentMethodCache;
   /** refused and unknown callbacks: anyone can send them, so a flood is logged as counts */
   private readonly refusals: LogTally;
   /** ... and stored several to a statement, with the suspect ones (which wait in a paced queue anyway) */
-  private readonly batchedCallbacks: BatchedInsert<PaymentCallback>;
+  private readonly batchedCallbacks: Batcher<PaymentCallback>;
+  /** ... and the suspect ones queued several at a time (they are settled at a pace anyway) */
+  private readonly suspectJobs: Batcher<string>;
 
   setLatePaymentHandler(handler: LatePaymentHandler): void {
     this.onMemberLatePayment = handler;
@@ -285,18 +293,17 @@ export class PaymentService {
       this.refusals.warn(parsed.verified ? "callback for an unknown payment" : "payment callback rejected", { gateway: gateway.code }, { reason: parsed.reason, reference: parsed.reference, callbackId: row.id });
       return { ...gateway.answer(parsed.verified ? "accepted" : "rejected"), callbackId: row.id };
     }
-    // Stored and committed: a lost enqueue is picked up by the sweep (requeueStoredCallbacks), so the gateway
-    // waits for it at most AFTER_COMMIT_WAIT_MS (with Redis away the add would hang until it is back)
-    await afterCommit(this.dataSource.manager, () => this.enqueueCallback(row.id, queue).catch((error: Error) => this.logger.warn("callback not queued", { callbackId: row.id, error: error.message })));
+    // Stored and committed: a lost enqueue is picked up by the sweep (requeueStoredCallbacks). A suspect one
+    // is not waited for; the gateway waits for any other at most AFTER_COMMIT_WAIT_MS (with Redis away the
+    // add would hang until it is back)
+    const notQueued = (error: Error) => this.logger.warn("callback not queued", { callbackId: row.id, error: error.message });
+    if (queue === SUSPECT_CALLBACKS_QUEUE) void this.suspectJobs.add(row.id).catch(notQueued);
+    else await afterCommit(this.dataSource.manager, () => this.enqueueCallback(row.id, queue).catch(notQueued));
     return { ...gateway.answer("accepted"), callbackId: row.id };
   }
 
   private async enqueueCallback(callbackId: string, queue: string): Promise<void> {
-    await this.queues.get(queue).add(
-      "callback",
-      { callbackId },
-      { jobId: callbackId, attempts: 8, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: 1000, removeOnFail: 1000 },
-    );
+    await this.queues.get(queue).add("callback", { callbackId }, callbackJob(callbackId));
   }
 
   // ---- callbacks: processing -----------------------------------------------
@@ -550,6 +557,11 @@ export class PaymentService {
     await pay(payment);
     return payment;
   }
+}
+
+/** A callback's job: its id is the callback's, so the sweep and the intake cannot queue it twice. */
+function callbackJob(callbackId: string): Queue.JobOptions {
+  return { jobId: callbackId, attempts: 8, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: 1000, removeOnFail: 1000 };
 }
 
 /** Where a verified callback waits: one claiming an amount other than its payment's goes to the suspect queue. */

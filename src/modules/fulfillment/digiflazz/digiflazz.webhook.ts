@@ -1,5 +1,5 @@
 import type { DataSource } from "typeorm";
-import { BatchedInsert } from "../../../core/batched-insert";
+import { batchedInsert } from "../../../core/batched-insert";
 import { LogTally } from "../../../core/log-tally";
 import { insertRows } from "../../../core/row-insert";
 import type { Logger } from "../../../core/logger";
@@ -19,7 +19,7 @@ export function digiflazzWebhook(supplier: Supplier, purchases: SupplierPurchase
   const callbacks = dataSource.getRepository(SupplierCallback);
   // anyone can send one: a flood is logged as counts, and those that change nothing are stored several to a statement
   const refusals = new LogTally(logger);
-  const settledAtIntake = new BatchedInsert(dataSource, SupplierCallback);
+  const settledAtIntake = batchedInsert(dataSource, SupplierCallback);
   const receive = async ({ headers, rawBody, ip }: WebhookRequest): Promise<WebhookAnswer> => {
     const webhook = supplier.parseWebhook({ headers, rawBody });
     // a signed result naming no purchase of ours changes nothing: settled as it is stored
