@@ -150,7 +150,7 @@ export class HttpServer {
     }
     runInScope({ requestId }, () => {
       if (!isWebhookRequest(req, path)) return void this.app(req, res);
-      serveWebhook(this.deps.webhooks, req, res, logger).catch((error: Error) => {
+      serveWebhook(this.deps.webhooks, req, res, logger, path).catch((error: Error) => {
         logger.error("callback intake failed", { error: error.message, requestId });
         res.destroy();
       });

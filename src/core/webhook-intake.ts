@@ -58,8 +58,7 @@ export function isWebhookRequest(req: IncomingMessage, path = pathOf(req)): bool
  * forgeries is mostly HTTP work: Express's routing and middleware would cost
  * about as much again per request (measured in docs/performance.md, step 9).
  */
-export async function serveWebhook(endpoints: WebhookEndpoint[], req: IncomingMessage, res: ServerResponse, logger: Logger): Promise<void> {
-  const path = pathOf(req);
+export async function serveWebhook(endpoints: WebhookEndpoint[], req: IncomingMessage, res: ServerResponse, logger: Logger, path = pathOf(req)): Promise<void> {
   let segments: string[];
   try {
     segments = path.slice(PREFIX.length).split("/").filter((segment) => segment.length > 0).map(decodeURIComponent);

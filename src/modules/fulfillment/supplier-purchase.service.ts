@@ -220,17 +220,17 @@ export class SupplierPurchaseService {
     await this.deliverResult(row.id);
   }
 
-  /**
-   * A verified webhook: a final Sukses/Gagal closes an open row (or a
-   * NEEDS_STAFF one, whose result is then delivered again); anything else —
-   * Pending, a late Pending after Sukses, a duplicate — changes nothing.
-   */
   /** Whether a purchase with this ref_id exists (one indexed look-up, for the webhook intake). */
   async knows(refId: string): Promise<boolean> {
     const rows: unknown[] = await this.deps.dataSource.query("SELECT 1 FROM supplier_purchases WHERE ref_id = ? LIMIT 1", [refId]);
     return rows.length > 0;
   }
 
+  /**
+   * A verified webhook: a final Sukses/Gagal closes an open row (or a
+   * NEEDS_STAFF one, whose result is then delivered again); anything else —
+   * Pending, a late Pending after Sukses, a duplicate — changes nothing.
+   */
   async applyWebhook(webhook: ParsedSupplierWebhook): Promise<"applied" | "ignored" | "unknown"> {
     const result = webhook.result;
     if (!webhook.verified || !webhook.refId || !result) return "ignored";
