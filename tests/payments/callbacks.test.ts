@@ -5,6 +5,7 @@ import { OrderStatus } from "../../src/modules/ordering/order-state";
 import { Order } from "../../src/modules/ordering/order.entity";
 import { CallbackOutcome, PaymentCallback } from "../../src/modules/payments/payment-callback.entity";
 import { Payment } from "../../src/modules/payments/payment.entity";
+import { PAYMENT_POLL_QUEUE } from "../../src/modules/payments/payments.processor";
 import { PAYMENT_CALLBACKS_QUEUE, SUSPECT_CALLBACKS_QUEUE } from "../../src/modules/payments/payments.service";
 import { RefundTask } from "../../src/modules/payments/refund-task.entity";
 import { tripayCallbackSignature } from "../../src/modules/payments/gateways/tripay/tripay.signature";
@@ -22,6 +23,9 @@ describe("Tripay payments through the store", function () {
   let method: string;
   before(async () => {
     store = await withEnv({ PAYMENT_POLL_AFTER_SECONDS: "0", SUSPECT_CALLBACKS_PER_SECOND: "4" }, () => startTestStore());
+    // these tests run the status poll and the sweep themselves: the repeatable poll job (on every full minute)
+    // would race them, e.g. mark PAID an order the simulator was paid for but whose callback claimed another amount
+    await store.infra.queues.get(PAYMENT_POLL_QUEUE).pause(true);
     method = await createMethod(store);
   });
   after(() => stopStore(store));
